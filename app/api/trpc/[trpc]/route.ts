@@ -1,0 +1,24 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appRouter } from '@/server/api/root';
+import { createContext } from '@/server/api/trpc';
+import { runtime } from '@/server/runtime';
+
+export const dynamic = 'force-dynamic';
+
+/** tRPC bodies are small JSON; anything larger is refused before it is read. */
+const MAX_BODY_BYTES = 1_000_000;
+
+const handler = async (req: Request) => {
+  const length = Number(req.headers.get('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES) {
+    return Response.json({ error: { message: `Request body too large (${length} bytes; limit ${MAX_BODY_BYTES})` } }, { status: 413 });
+  }
+  return fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req,
+    router: appRouter,
+    createContext: () => createContext(runtime(), req.headers),
+  });
+};
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,60 @@
+/**
+ * Domain errors thrown by services, and the one function that turns them into tRPC errors.
+ * Unknown errors never leak their text to the client.
+ */
+import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+
+export type DomainErrorCode = 'BAD_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'CONFLICT' | 'PRECONDITION' | 'TOO_MANY';
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    /** Field-level messages for forms, keyed by input path. */
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+  }
+}
+
+export const badInput = (msg: string, fieldErrors?: Record<string, string[]>) => new DomainError('BAD_INPUT', msg, fieldErrors);
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+export const forbidden = (msg = 'You do not have access to this') => new DomainError('FORBIDDEN', msg);
+export const conflict = (msg: string) => new DomainError('CONFLICT', msg);
+export const precondition = (msg: string) => new DomainError('PRECONDITION', msg);
+
+const TRPC_CODE: Record<DomainErrorCode, TRPCError['code']> = {
+  BAD_INPUT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  CONFLICT: 'CONFLICT',
+  PRECONDITION: 'PRECONDITION_FAILED',
+  TOO_MANY: 'TOO_MANY_REQUESTS',
+};
+
+/** The single mapping from anything thrown inside a procedure to what the client may see. */
+export function toTRPCError(err: unknown): TRPCError {
+  if (err instanceof TRPCError) return err;
+  if (err instanceof DomainError) return new TRPCError({ code: TRPC_CODE[err.code], message: err.message, cause: err });
+  if (err instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause: err });
+  if (err instanceof Error && err.name === 'EnvInputError') return new TRPCError({ code: 'BAD_REQUEST', message: err.message });
+  console.error('[internal error]', err);
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error' });
+}
+
+/** Field errors for forms: from a zod error or a DomainError carrying them. */
+export function fieldErrorsOf(cause: unknown): Record<string, string[]> | null {
+  if (cause instanceof ZodError) {
+    const out: Record<string, string[]> = {};
+    for (const issue of cause.issues) {
+      const key = issue.path.join('.') || '_';
+      (out[key] ??= []).push(issue.message);
+    }
+    return out;
+  }
+  if (cause instanceof DomainError && cause.fieldErrors) return cause.fieldErrors;
+  return null;
+}
