@@ -53,3 +53,6 @@ export function dbFile(dataDir: string): string {
 }
 
 export { schema };
+
+/** A database handle or an open transaction on it: verbs that may run inside a caller's transaction take this. */
+export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];

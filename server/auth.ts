@@ -14,6 +14,8 @@ export interface AuthOptions {
   baseUrl: string;
   /** Turn off HTTP rate limits (unit tests call the API directly, without HTTP). */
   rateLimit?: boolean;
+  /** Sign-in attempts per address per minute (default 10). */
+  signInPerMinute?: number;
 }
 
 export function createAuth(db: Db, opts: AuthOptions) {
@@ -47,7 +49,7 @@ export function createAuth(db: Db, opts: AuthOptions) {
       window: 60,
       max: 300,
       customRules: {
-        '/sign-in/email': { window: 60, max: 10 },
+        '/sign-in/email': { window: 60, max: opts.signInPerMinute ?? 10 },
         '/sign-up/email': { window: 60, max: 10 },
       },
     },

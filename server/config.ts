@@ -28,6 +28,8 @@ export const configSchema = z.object({
   JOB_LEASE_MS: z.coerce.number().int().min(1000, 'must be at least 1000 ms').default(30_000),
   /** Start the in-process job worker thread with the web server. */
   WORKER: z.enum(['thread', 'off'], { error: "must be 'thread' or 'off'" }).default('thread'),
+  /** Sign-in attempts allowed per client address per minute. */
+  SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(10),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 

@@ -8,7 +8,7 @@ import { createAuth, type Auth } from './auth';
 import { config, type Config } from './config';
 
 export interface Runtime {
-  config: Pick<Config, 'dataDir' | 'baseUrl' | 'authSecret' | 'JOB_LEASE_MS'>;
+  config: Pick<Config, 'dataDir' | 'baseUrl' | 'authSecret' | 'JOB_LEASE_MS'> & { SIGNIN_RATE_LIMIT?: number };
   db: Db;
   auth: Auth;
   /** Where content-addressed artifacts (policies, frames) live. */
@@ -17,7 +17,7 @@ export interface Runtime {
 
 export function createRuntime(cfg: Runtime['config'], opts: { rateLimit?: boolean; dbPath?: string } = {}): Runtime {
   const db = openDb(opts.dbPath ?? dbFile(cfg.dataDir));
-  const auth = createAuth(db, { secret: cfg.authSecret, baseUrl: cfg.baseUrl, rateLimit: opts.rateLimit });
+  const auth = createAuth(db, { secret: cfg.authSecret, baseUrl: cfg.baseUrl, rateLimit: opts.rateLimit, signInPerMinute: cfg.SIGNIN_RATE_LIMIT });
   return { config: cfg, db, auth, artifactsDir: path.join(cfg.dataDir, 'artifacts') };
 }
 

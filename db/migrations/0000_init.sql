@@ -225,6 +225,9 @@ CREATE TABLE `rollout` (
 	`terminated` integer NOT NULL,
 	`truncated` integer NOT NULL,
 	`steps` text NOT NULL,
+	`observations` text,
+	`params` text,
+	`final_state` text,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`project_id`) REFERENCES `project`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`round_id`) REFERENCES `round`(`id`) ON UPDATE no action ON DELETE no action
@@ -266,4 +269,49 @@ CREATE TABLE `task` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `task_query_labeler_idx` ON `task` (`query_id`,`labeler_id`);--> statement-breakpoint
 CREATE INDEX `task_lease_idx` ON `task` (`state`,`lease_expires_at`);--> statement-breakpoint
-CREATE INDEX `task_labeler_idx` ON `task` (`labeler_id`,`state`);
+CREATE INDEX `task_labeler_idx` ON `task` (`labeler_id`,`state`);--> statement-breakpoint
+CREATE TABLE `api_token` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`project_id` integer NOT NULL,
+	`name` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`prefix` text NOT NULL,
+	`created_by` text,
+	`created_at` integer NOT NULL,
+	`revoked_at` integer,
+	`last_used_at` integer,
+	FOREIGN KEY (`project_id`) REFERENCES `project`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`created_by`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `api_token_token_hash_unique` ON `api_token` (`token_hash`);--> statement-breakpoint
+CREATE TABLE `invite` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`token` text NOT NULL,
+	`project_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`max_uses` integer NOT NULL,
+	`uses` integer DEFAULT 0 NOT NULL,
+	`task_cap` integer,
+	`expires_at` integer NOT NULL,
+	`revoked_at` integer,
+	`created_by` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`project_id`) REFERENCES `project`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`created_by`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `invite_token_unique` ON `invite` (`token`);--> statement-breakpoint
+CREATE TABLE `participant` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`invite_id` integer NOT NULL,
+	`external_id` text NOT NULL,
+	`user_id` text NOT NULL,
+	`completion_code` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`invite_id`) REFERENCES `invite`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`user_id`) REFERENCES `user`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `participant_invite_ext_idx` ON `participant` (`invite_id`,`external_id`);--> statement-breakpoint
+CREATE INDEX `participant_user_idx` ON `participant` (`user_id`);

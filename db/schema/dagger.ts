@@ -56,8 +56,13 @@ export const rollout = sqliteTable(
     return: real('return').notNull(),
     terminated: integer('terminated', { mode: 'boolean' }).notNull(),
     truncated: integer('truncated', { mode: 'boolean' }).notNull(),
-    /** RolloutStep[]: state, obs, action executed, policy action + distribution params, reward, terminated. */
+    /** StoredStep[] (server/jobs/rollouts.ts): state, action executed, policy action, reward, terminated… */
     steps: text('steps', { mode: 'json' }).notNull().$type<unknown[]>(),
+    /** Observations per step, kept apart from `steps` so replaying states never parses them. */
+    observations: text('observations', { mode: 'json' }).$type<number[][]>(),
+    /** The learner's distribution parameters per step (logits / mean, log-std…), or null. */
+    params: text('params', { mode: 'json' }).$type<(Record<string, number[]> | null)[]>(),
+    finalState: text('final_state', { mode: 'json' }).$type<unknown>(),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('rollout_round_idx').on(t.roundId, t.episode)],

@@ -15,6 +15,7 @@ import type { ProjectRole } from '@/db/schema';
 import { sessionUser, type Auth, type SessionUser } from '../auth';
 import { fieldErrorsOf, toTRPCError } from '../errors';
 import type { Runtime } from '../runtime';
+import { takeRateLimit } from '../services/rate-limit';
 
 // 1. Context ----------------------------------------------------------------------------------------
 export interface InnerContext {
@@ -97,6 +98,20 @@ export function projectRoleOf(db: Db, user: SessionUser, projectId: number): Pro
   // A labeler account never gets researcher rights, whatever the membership row says.
   if (row.role === 'researcher' && user.role === 'labeler') return 'labeler';
   return row.role;
+}
+
+/**
+ * Per-user rate limit on a procedure (e.g. label submission: a person cannot label 30 states a second;
+ * a script hammering the endpoint gets TOO_MANY_REQUESTS instead of filling the database).
+ */
+export function rateLimited(name: string, max: number, windowMs: number) {
+  return t.middleware(({ ctx, next }) => {
+    const who = ctx.user?.id ?? ctx.headers?.get('x-forwarded-for') ?? 'anonymous';
+    if (!takeRateLimit(ctx.db, `trpc:${name}:${who}`, max, windowMs)) {
+      throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests to ${name}; slow down` });
+    }
+    return next();
+  });
 }
 
 const projectInput = z.object({ projectId: z.number().int().positive() });

@@ -5,7 +5,7 @@
  * complete or fail a job another worker has taken over.
  */
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { DbOrTx as Db } from '@/db/client';
 import { job } from '@/db/schema';
 
 export type JobRow = typeof job.$inferSelect;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { claimTask, claimTaskInput, labelerProgress } from '../../services/claim-task';
+import { skipTask, skipTaskInput, submitLabel, submitLabelInput } from '../../services/submit-label';
+import { crowdStatus } from '../../services/invites';
+import { undoLabel, undoLabelInput } from '../../services/undo-label';
+import { authedProcedure, createTRPCRouter, rateLimited } from '../trpc';
+
+export const taskRouter = createTRPCRouter({
+  next: authedProcedure.use(rateLimited('task.next', 60, 1000)).input(claimTaskInput).mutation(({ ctx, input }) => claimTask(ctx.runtime, ctx.user, input)),
+  skip: authedProcedure.input(skipTaskInput).mutation(({ ctx, input }) => skipTask(ctx.runtime, ctx.user, input)),
+  progress: authedProcedure
+    .input(z.object({ since: z.number().int().min(0) }))
+    .query(({ ctx, input }) => labelerProgress(ctx.runtime, ctx.user, input.since)),
+  /** For crowd participants: tasks done of their cap, and the completion code once finished (else null). */
+  crowd: authedProcedure.query(({ ctx }) => crowdStatus(ctx.db, ctx.user.id)),
+});
+
+export const labelRouter = createTRPCRouter({
+  submit: authedProcedure.use(rateLimited('label.submit', 40, 1000)).input(submitLabelInput).mutation(({ ctx, input }) => submitLabel(ctx.runtime, ctx.user, input)),
+  undo: authedProcedure.input(undoLabelInput).mutation(({ ctx, input }) => undoLabel(ctx.runtime, ctx.user, input)),
+});

@@ -1,0 +1,156 @@
+/**
+ * `task.next`: leases the next state a labeler should label. A query is offered while its submitted
+ * labels plus live leases are fewer than it requires; a labeler never gets the same query twice (unique
+ * task row per query and labeler); an expired lease simply stops counting, which returns the query to
+ * the queue without any timer.
+ */
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { label, project, projectMember, query, round, rollout, task } from '@/db/schema';
+import type { SessionUser } from '../auth';
+import { crowdStatus } from './invites';
+import { projectSettings } from './project-settings';
+import type { Runtime } from '../runtime';
+
+export const claimTaskInput = z.object({
+  /** Only this project's tasks (default: any project the labeler belongs to). */
+  projectId: z.number().int().positive().optional(),
+});
+
+export interface TaskView {
+  taskId: number;
+  queryId: number;
+  projectId: number;
+  projectName: string;
+  envId: string | null;
+  roundIndex: number;
+  t: number;
+  state: unknown;
+  obs: number[];
+  leaseExpiresAt: number;
+  /** Shown only when the project allows it (hidden by default to avoid anchoring). */
+  policyAction: unknown;
+  /** The rollout around the state: frames before (and a few after) for the timeline player. */
+  context: { startT: number; states: unknown[]; actions: unknown[]; policyActions: unknown[] | null } | null;
+  frameUrl: string | null;
+}
+
+/** Frames of rollout context given with a task: enough for the last few seconds before the state. */
+const CONTEXT_BEFORE = 150;
+const CONTEXT_AFTER = 30;
+
+export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof claimTaskInput> = {}, now = Date.now()): TaskView | null {
+  const input = claimTaskInput.parse(raw);
+  // Crowd participants stop at their task cap (they then see their completion code), or when their link is revoked.
+  const crowd = crowdStatus(rt.db, labeler.id);
+  if (crowd && (crowd.finished || crowd.revoked)) return null;
+  if (crowd?.cap) {
+    const leased = rt.db
+      .select({ n: sql<number>`count(*)` })
+      .from(task)
+      .where(and(eq(task.labelerId, labeler.id), eq(task.state, 'leased'), gt(task.leaseExpiresAt, now)))
+      .get()?.n ?? 0;
+    if (crowd.done + leased >= crowd.cap) return null;
+  }
+  const claimed = rt.db.transaction(
+    (tx) => {
+      const liveTasks = sql`(select count(*) from ${task} where ${task.queryId} = ${query.id} and (${task.state} = 'submitted' or (${task.state} = 'leased' and ${task.leaseExpiresAt} > ${now})))`;
+      const candidate = tx
+        .select({ id: query.id, projectId: query.projectId })
+        .from(query)
+        .innerJoin(round, and(eq(round.id, query.roundId), eq(round.phase, 'labeling')))
+        .innerJoin(projectMember, and(eq(projectMember.projectId, query.projectId), eq(projectMember.userId, labeler.id)))
+        .where(
+          and(
+            eq(query.status, 'open'),
+            input.projectId ? eq(query.projectId, input.projectId) : undefined,
+            sql`not exists (select 1 from ${task} where ${task.queryId} = ${query.id} and ${task.labelerId} = ${labeler.id})`,
+            sql`${liveTasks} < ${query.labelsRequired}`,
+          ),
+        )
+        .orderBy(asc(query.id))
+        .limit(1)
+        .get();
+      if (!candidate) return null;
+      const settings = projectSettings(tx, candidate.projectId);
+      return tx
+        .insert(task)
+        .values({
+          queryId: candidate.id,
+          projectId: candidate.projectId,
+          labelerId: labeler.id,
+          state: 'leased',
+          leasedAt: now,
+          leaseExpiresAt: now + settings.leaseSeconds * 1000,
+        })
+        .returning()
+        .get();
+    },
+    { behavior: 'immediate' },
+  );
+  if (!claimed) return null;
+  return taskView(rt, claimed.id, labeler);
+}
+
+/** The labeler-facing view of one of their tasks (never says whether it is a gold state). */
+export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): TaskView | null {
+  const row = rt.db
+    .select({ task, query, projectName: project.name, envId: project.envId, roundIndex: round.index })
+    .from(task)
+    .innerJoin(query, eq(query.id, task.queryId))
+    .innerJoin(project, eq(project.id, task.projectId))
+    .innerJoin(round, eq(round.id, query.roundId))
+    .where(and(eq(task.id, taskId), eq(task.labelerId, labeler.id)))
+    .get();
+  if (!row) return null;
+  const settings = projectSettings(rt.db, row.task.projectId);
+  let context: TaskView['context'] = null;
+  if (row.query.rolloutId) {
+    const r = rt.db.select({ steps: rollout.steps }).from(rollout).where(eq(rollout.id, row.query.rolloutId)).get();
+    if (r) {
+      const steps = r.steps as { state: unknown; action: unknown; policyAction: unknown }[];
+      const startT = Math.max(0, row.query.t - CONTEXT_BEFORE);
+      const slice = steps.slice(startT, Math.min(steps.length, row.query.t + CONTEXT_AFTER + 1));
+      context = {
+        startT,
+        states: slice.map((s) => s.state),
+        actions: slice.map((s) => s.action),
+        policyActions: settings.showPolicyAction ? slice.map((s) => s.policyAction) : null,
+      };
+    }
+  }
+  return {
+    taskId: row.task.id,
+    queryId: row.query.id,
+    projectId: row.task.projectId,
+    projectName: row.projectName,
+    envId: row.envId,
+    roundIndex: row.roundIndex,
+    t: row.query.t,
+    state: row.query.state,
+    obs: row.query.obs,
+    leaseExpiresAt: row.task.leaseExpiresAt,
+    policyAction: settings.showPolicyAction ? row.query.policyAction : null,
+    context,
+    frameUrl: null,
+  };
+}
+
+/** Labels of this labeler (for progress), and how many open queries remain in their projects. */
+export function labelerProgress(rt: Runtime, labeler: SessionUser, since: number) {
+  const done = rt.db
+    .select({ n: sql<number>`count(*)` })
+    .from(label)
+    .where(and(eq(label.labelerId, labeler.id), gt(label.createdAt, since)))
+    .get()?.n ?? 0;
+  const projects = rt.db.select({ id: projectMember.projectId }).from(projectMember).where(eq(projectMember.userId, labeler.id)).all();
+  const remaining = projects.length
+    ? (rt.db
+        .select({ n: sql<number>`count(*)` })
+        .from(query)
+        .innerJoin(round, and(eq(round.id, query.roundId), eq(round.phase, 'labeling')))
+        .where(and(eq(query.status, 'open'), inArray(query.projectId, projects.map((p) => p.id))))
+        .get()?.n ?? 0)
+    : 0;
+  return { labelsThisSession: done, remainingInRound: remaining };
+}

@@ -1,0 +1,60 @@
+/**
+ * A project's settings: the DAgger hyper-parameters (server/dagger/round.ts) plus the labeling-workspace
+ * and crowd settings, validated with zod on every read so a row edited by hand cannot smuggle in garbage.
+ */
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbOrTx } from '@/db/client';
+import { project } from '@/db/schema';
+import { getEnv } from '@/envs/registry';
+import type { ActionSpace, BoxSpace } from '@/envs/types';
+import { daggerConfigSchema } from '../dagger/round';
+import { notFound } from '../errors';
+
+export const projectSettingsSchema = daggerConfigSchema.extend({
+  /** Seconds a labeler holds a task before it returns to the queue. */
+  leaseSeconds: z.number().int().min(10).max(3600).default(120),
+  /** Show the policy's action to labelers (off by default: it anchors their answer). */
+  showPolicyAction: z.boolean().default(false),
+  /** Fraction of selected states, where the scripted expert knows the answer, used as gold checks. */
+  goldRate: z.number().min(0).max(0.5).default(0.05),
+  /** Labelers whose gold accuracy is below this are flagged and down-weighted. */
+  flagBelowAccuracy: z.number().min(0).max(1).default(0.6),
+  /** Spaces of an external project (no built-in environment). */
+  spaces: z
+    .object({
+      observation: z.object({ size: z.number().int().min(1).max(100_000) }),
+      action: z.union([
+        z.object({ kind: z.literal('discrete'), n: z.number().int().min(2).max(64), names: z.array(z.string()).optional() }),
+        z.object({ kind: z.literal('box'), size: z.number().int().min(1).max(64), low: z.array(z.number()), high: z.array(z.number()) }),
+      ]),
+    })
+    .optional(),
+});
+
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
+
+export function projectSettings(db: DbOrTx, projectId: number): ProjectSettings {
+  const row = db.select({ config: project.config, envId: project.envId }).from(project).where(eq(project.id, projectId)).get();
+  if (!row) throw notFound('Project');
+  return projectSettingsSchema.parse({ ...(row.config as object), envId: row.envId ?? undefined });
+}
+
+export function observationSpaceOf(db: DbOrTx, projectId: number): BoxSpace {
+  const s = projectSettings(db, projectId);
+  if (s.envId) return getEnv(s.envId).observationSpace;
+  const size = s.spaces?.observation.size ?? 1;
+  return { kind: 'box', size, low: Array(size).fill(-Infinity), high: Array(size).fill(Infinity), names: Array.from({ length: size }, (_, i) => `o${i}`) };
+}
+
+export function actionSpaceOf(db: DbOrTx, projectId: number): ActionSpace {
+  const s = projectSettings(db, projectId);
+  if (s.envId) return getEnv(s.envId).actionSpace;
+  const a = s.spaces?.action;
+  if (!a) throw notFound('Action space');
+  if (a.kind === 'discrete') {
+    const names = a.names ?? Array.from({ length: a.n }, (_, i) => `action ${i}`);
+    return { kind: 'discrete', n: a.n, names, keys: names.map((_, i) => String(i + 1)) };
+  }
+  return { kind: 'box', size: a.size, low: a.low, high: a.high, names: Array.from({ length: a.size }, (_, i) => `a${i}`) };
+}

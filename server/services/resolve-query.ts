@@ -1,0 +1,83 @@
+/**
+ * Aggregates the labels of one query inside the caller's transaction. On consensus the state enters the
+ * dataset (source "dagger") and the query is resolved; a tie or low agreement asks for one more label
+ * (up to the project's maximum); when the last open query of a round resolves, the round moves to training.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { datasetItem, label, query, round } from '@/db/schema';
+import { aggregateLabels } from '../dagger/aggregate';
+import { actionSpaceOf, projectSettings } from './project-settings';
+import { labelerWeights } from './labeler-stats';
+import { beginTraining } from './begin-training';
+
+export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { force?: boolean } = {}): boolean {
+  const q = tx.select().from(query).where(eq(query.id, queryId)).get();
+  if (!q || q.status !== 'open') return false;
+  const settings = projectSettings(tx, q.projectId);
+  const space = actionSpaceOf(tx, q.projectId);
+  const labels = tx.select().from(label).where(eq(label.queryId, queryId)).all();
+  if (labels.length === 0) return false;
+  const weights = labelerWeights(tx, q.projectId, [...new Set(labels.map((l) => l.labelerId))]);
+  const result = aggregateLabels(
+    space,
+    labels.map((l) => ({ action: l.action, unsure: l.unsure, weight: weights.get(l.labelerId) ?? 1 })),
+    {
+      labelsPerState: q.labelsRequired,
+      maxLabelsPerState: Math.max(q.labelsRequired, settings.aggregation.maxLabelsPerState),
+      minAgreement: settings.aggregation.minAgreement,
+    },
+  );
+  if (result.status === 'needs_more' && !opts.force) {
+    // Ties and low agreement ask for one more opinion, up to the maximum.
+    if (labels.length >= q.labelsRequired && q.labelsRequired < settings.aggregation.maxLabelsPerState) {
+      tx.update(query).set({ labelsRequired: q.labelsRequired + 1 }).where(eq(query.id, q.id)).run();
+    }
+    return false;
+  }
+  if (result.action === null) return false;
+  tx.insert(datasetItem)
+    .values({
+      projectId: q.projectId,
+      roundId: q.roundId,
+      queryId: q.id,
+      rolloutId: q.rolloutId,
+      t: q.t,
+      source: 'dagger',
+      obs: q.obs,
+      state: q.state,
+      action: result.action,
+      agreement: result.agreement,
+      labelCount: labels.length,
+      labelIds: labels.map((l) => l.id),
+      createdAt: now,
+    })
+    .run();
+  tx.update(query).set({ status: 'resolved' }).where(eq(query.id, q.id)).run();
+  maybeFinishLabeling(tx, q.roundId, now);
+  return true;
+}
+
+/** When no open query is left in a round that is labeling, the round moves on to training. */
+export function maybeFinishLabeling(tx: DbOrTx, roundId: number, now: number): void {
+  const r = tx.select().from(round).where(eq(round.id, roundId)).get();
+  if (!r || r.phase !== 'labeling' || r.index === 0) return;
+  const open = tx
+    .select({ n: sql<number>`count(*)` })
+    .from(query)
+    .where(and(eq(query.roundId, roundId), eq(query.status, 'open')))
+    .get()?.n;
+  if (open === 0) beginTraining(tx, r, now, { closedEarly: false });
+}
+
+/** Resolve everything that has at least one label, best effort (used when a round is closed early). */
+export function resolveWhatIsLabeled(tx: DbOrTx, roundId: number, now: number): number {
+  const open = tx
+    .select({ id: query.id })
+    .from(query)
+    .where(and(eq(query.roundId, roundId), eq(query.status, 'open'), inArray(query.id, tx.select({ id: label.queryId }).from(label))))
+    .all();
+  let n = 0;
+  for (const q of open) if (resolveQuery(tx, q.id, now, { force: true })) n++;
+  return n;
+}

@@ -1,0 +1,89 @@
+/**
+ * `label.submit`: records a labeler's action for a task — idempotent by client id, validated against the
+ * action space, and transactional: the label, the task's state, the query's consensus, the dataset item and
+ * the round's move to training commit together or not at all.
+ */
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { label, task } from '@/db/schema';
+import type { SessionUser } from '../auth';
+import { badInput, conflict, notFound } from '../errors';
+import type { Runtime } from '../runtime';
+import { parseAction } from './actions';
+import { resolveQuery } from './resolve-query';
+import { actionSpaceOf } from './project-settings';
+
+export const submitLabelInput = z.object({
+  taskId: z.number().int().positive(),
+  /** Client-generated id (e.g. a UUID): resubmitting the same id returns the first result. */
+  clientId: z.string().min(8).max(64),
+  action: z.union([z.number(), z.array(z.number()).min(1).max(64)]),
+  unsure: z.boolean().default(false),
+  timeMs: z.number().int().min(0).max(3_600_000),
+  mode: z.enum(['key', 'click', 'widget', 'segment', 'simulated']).default('key'),
+});
+
+export interface SubmitLabelResult {
+  labelId: number;
+  /** True when this client id had already been recorded (nothing new was written). */
+  duplicate: boolean;
+  /** Consensus reached for the state with this label. */
+  resolved: boolean;
+}
+
+export function submitLabel(rt: Runtime, labeler: SessionUser, raw: z.input<typeof submitLabelInput>, now = Date.now()): SubmitLabelResult {
+  const input = submitLabelInput.parse(raw);
+  return rt.db.transaction(
+    (tx) => {
+      const existing = tx
+        .select({ id: label.id, taskId: label.taskId })
+        .from(label)
+        .where(and(eq(label.labelerId, labeler.id), eq(label.clientId, input.clientId)))
+        .get();
+      if (existing) {
+        if (existing.taskId !== input.taskId) throw conflict('This client id was already used for another task');
+        return { labelId: existing.id, duplicate: true, resolved: false };
+      }
+      const t = tx.select().from(task).where(and(eq(task.id, input.taskId), eq(task.labelerId, labeler.id))).get();
+      if (!t) throw notFound('Task');
+      if (t.state === 'submitted') throw conflict('This task already has your label');
+      // A late label on an expired lease is still accepted: it is real work and is never thrown away.
+      const space = actionSpaceOf(tx, t.projectId);
+      const action = parseAction(space, input.action);
+      if (!action.ok) throw badInput(action.error, { action: [action.error] });
+      const row = tx
+        .insert(label)
+        .values({
+          queryId: t.queryId,
+          taskId: t.id,
+          projectId: t.projectId,
+          labelerId: labeler.id,
+          action: action.value,
+          unsure: input.unsure,
+          timeMs: input.timeMs,
+          mode: input.mode,
+          clientId: input.clientId,
+          createdAt: now,
+        })
+        .returning({ id: label.id })
+        .get();
+      tx.update(task).set({ state: 'submitted' }).where(eq(task.id, t.id)).run();
+      const resolved = resolveQuery(tx, t.queryId, now);
+      return { labelId: row.id, duplicate: false, resolved };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export const skipTaskInput = z.object({ taskId: z.number().int().positive() });
+
+/** A labeler passes on a state: the task is released for others and not offered to them again. */
+export function skipTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof skipTaskInput>): void {
+  const input = skipTaskInput.parse(raw);
+  const r = rt.db
+    .update(task)
+    .set({ state: 'skipped' })
+    .where(and(eq(task.id, input.taskId), eq(task.labelerId, labeler.id), eq(task.state, 'leased')))
+    .run();
+  if (r.changes !== 1) throw notFound('Open task');
+}
