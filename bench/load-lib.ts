@@ -123,7 +123,7 @@ function isConnectionError(e: unknown): boolean {
   return /fetch failed|ECONNREFUSED|ECONNRESET|UND_ERR|socket hang up|other side closed/i.test(msg);
 }
 
-/** Every acknowledged label is in the database exactly once, and no task is stuck leased forever. */
+/** Every acknowledged label is in the database exactly once, and how many leases expired unanswered (those states went back to the queue). */
 export function verifyLabels(dbFile: string, acks: Ack[]) {
   const db = new Database(dbFile, { readonly: true });
   try {
@@ -135,7 +135,7 @@ export function verifyLabels(dbFile: string, acks: Ack[]) {
     const wrongId = acks.filter((a) => !rows.some((r) => r.id === a.labelId && r.clientId === a.clientId)).length;
     const now = Date.now();
     const stuck = (db.prepare("select count(*) as n from task where state = 'leased' and lease_expires_at < ?").get(now - 1) as { n: number }).n;
-    return { acknowledged: acks.length, inDatabase: rows.length, missing, duplicated, wrongId, expiredLeases: stuck };
+    return { acknowledged: acks.length, inDatabase: rows.length, missing, duplicated, wrongId, leasesExpiredUnanswered: stuck };
   } finally {
     db.close();
   }

@@ -21,6 +21,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <Link href="/label" className="text-sm text-slate-700 hover:underline">
             Label
           </Link>
+          {user.role === 'admin' && (
+            <Link href="/users" className="text-sm text-slate-700 hover:underline">
+              Accounts
+            </Link>
+          )}
           <span className="ml-auto text-sm text-slate-500" data-testid="signed-in-as">
             {user.email} · {user.role}
           </span>

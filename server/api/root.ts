@@ -16,6 +16,7 @@ export const appRouter = createTRPCRouter({
   policy: policyRouter,
   dataset: datasetRouter,
   invite: inviteRouter,
+  token: tokenRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -132,7 +132,7 @@ export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): Tas
     leaseExpiresAt: row.task.leaseExpiresAt,
     policyAction: settings.showPolicyAction ? row.query.policyAction : null,
     context,
-    frameUrl: null,
+    frameUrl: frameOf(row.query.state),
   };
 }
 
@@ -153,4 +153,10 @@ export function labelerProgress(rt: Runtime, labeler: SessionUser, since: number
         .get()?.n ?? 0)
     : 0;
   return { labelsThisSession: done, remainingInRound: remaining };
+}
+
+/** External projects store an uploaded frame instead of an environment state. */
+function frameOf(state: unknown): string | null {
+  const f = (state as { frame?: unknown } | null)?.frame;
+  return typeof f === 'string' && /^[0-9a-f]{64}\.(png|jpg)$/.test(f) ? `/api/frames/${f}` : null;
 }

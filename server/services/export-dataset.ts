@@ -1,11 +1,12 @@
 /**
  * Dataset export from one internal table, in the formats researchers load: JSONL (one item per line with
- * its provenance) and NumPy `.npz` (observations, actions, rounds, sources, agreement, labels, ids).
- * Excluded items are left out unless asked for.
+ * its provenance) and NumPy `.npz` in the D4RL layout (observations, actions, rewards, terminals,
+ * timeouts) plus provenance arrays (rounds, sources, agreement, label counts, ids) that standard loaders
+ * ignore. Excluded items are left out unless asked for.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { datasetItem, round } from '@/db/schema';
+import { datasetItem, round, rollout } from '@/db/schema';
 import { encodeNpz } from '../export/npz';
 import { actionSpaceOf, observationSpaceOf } from './project-settings';
 
@@ -62,9 +63,31 @@ export function exportNpz(db: Db, projectId: number): Buffer {
     space.kind === 'discrete'
       ? { dtype: '<i8' as const, shape: [n], data: BigInt64Array.from(rows.map((r) => BigInt(r.action as number))) }
       : { dtype: '<f4' as const, shape: [n, space.size], data: Float32Array.from(rows.flatMap((r) => r.action as number[])) };
+  // Rewards and episode ends come from the rollout each item was taken from (0 / false when it has none).
+  const rolloutIds = [...new Set(rows.map((r) => r.rolloutId).filter((x): x is number => x !== null))];
+  const steps = new Map<number, { steps: { reward?: number; terminated?: boolean }[]; length: number; truncated: boolean }>();
+  for (let i = 0; i < rolloutIds.length; i += 500) {
+    for (const ro of db
+      .select({ id: rollout.id, steps: rollout.steps, length: rollout.length, truncated: rollout.truncated })
+      .from(rollout)
+      .where(inArray(rollout.id, rolloutIds.slice(i, i + 500)))
+      .all()) {
+      steps.set(ro.id, { steps: ro.steps as { reward?: number; terminated?: boolean }[], length: ro.length, truncated: ro.truncated });
+    }
+  }
+  const stepOf = (r: (typeof rows)[number]) => (r.rolloutId !== null && r.t !== null ? steps.get(r.rolloutId) : undefined);
+  const rewards = Float32Array.from(rows.map((r) => stepOf(r)?.steps[r.t!]?.reward ?? 0));
+  const terminals = Uint8Array.from(rows.map((r) => (stepOf(r)?.steps[r.t!]?.terminated ? 1 : 0)));
+  const timeouts = Uint8Array.from(rows.map((r) => {
+    const s = stepOf(r);
+    return s && s.truncated && r.t === s.length - 1 ? 1 : 0;
+  }));
   return encodeNpz({
     observations: { dtype: '<f4', shape: [n, obsDim], data: observations },
     actions,
+    rewards: { dtype: '<f4', shape: [n], data: rewards },
+    terminals: { dtype: '|b1', shape: [n], data: terminals },
+    timeouts: { dtype: '|b1', shape: [n], data: timeouts },
     rounds: { dtype: '<i8', shape: [n], data: BigInt64Array.from(rows.map((r) => BigInt(r.round))) },
     sources: { dtype: '<U', shape: [n], strings: rows.map((r) => r.source) },
     agreement: { dtype: '<f8', shape: [n], data: Float64Array.from(rows.map((r) => r.agreement)) },

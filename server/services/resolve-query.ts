@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { datasetItem, label, query, round } from '@/db/schema';
+import { datasetItem, label, query, round, rollout } from '@/db/schema';
 import { aggregateLabels } from '../dagger/aggregate';
 import { actionSpaceOf, projectSettings } from './project-settings';
 import { labelerWeights } from './labeler-stats';
@@ -67,7 +67,14 @@ export function maybeFinishLabeling(tx: DbOrTx, roundId: number, now: number): v
     .from(query)
     .where(and(eq(query.roundId, roundId), eq(query.status, 'open')))
     .get()?.n;
-  if (open === 0) beginTraining(tx, r, now, { closedEarly: false });
+  if (open !== 0) return;
+  // An external round also waits until the simulator has posted the round's rollouts.
+  const settings = projectSettings(tx, r.projectId);
+  if (!settings.envId) {
+    const received = tx.select({ n: sql<number>`count(*)` }).from(rollout).where(eq(rollout.roundId, roundId)).get()?.n ?? 0;
+    if (received < settings.rolloutEpisodes) return;
+  }
+  beginTraining(tx, r, now, { closedEarly: false });
 }
 
 /** Resolve everything that has at least one label, best effort (used when a round is closed early). */

@@ -27,14 +27,14 @@ export function startRound(rt: Runtime, raw: z.input<typeof startRoundInput>, no
       }
       const deployed = deployedPolicy(tx, input.projectId);
       if (!deployed) throw precondition('No policy is deployed yet: train round 0 (demonstrations) first');
-      if (!settings.envId) throw precondition('External projects receive rollouts over the HTTP API instead');
       const index = last.index + 1;
       const r = tx
         .insert(round)
         .values({
           projectId: input.projectId,
           index,
-          phase: 'rollout',
+          // External projects get their rollouts over the HTTP API, so their rounds open straight for labeling.
+          phase: settings.envId ? 'rollout' : 'labeling',
           beta: betaForRound(settings.beta, index),
           seed: deriveSeed(settings.seed, 'round', index),
           policyVersionId: deployed.id,
@@ -42,7 +42,7 @@ export function startRound(rt: Runtime, raw: z.input<typeof startRoundInput>, no
         })
         .returning()
         .get();
-      enqueueJob(tx, { type: 'round.rollout', payload: { roundId: r.id }, projectId: input.projectId, dedupeKey: `round:${r.id}:rollout` }, now);
+      if (settings.envId) enqueueJob(tx, { type: 'round.rollout', payload: { roundId: r.id }, projectId: input.projectId, dedupeKey: `round:${r.id}:rollout` }, now);
       return { roundId: r.id, index };
     },
     { behavior: 'immediate' },

@@ -1,0 +1,7 @@
+import { openapi } from '@/server/api/openapi';
+
+export const dynamic = 'force-static';
+
+export function GET() {
+  return Response.json(openapi);
+}

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench:load`: 50 simulated labelers claim and submit tasks over HTTP for 60 s against `npm start`
+ * on loopback (a fresh data directory), then every acknowledged label is checked to be in the database
+ * exactly once. Prints throughput, p50/p99 latencies and errors.
+ *   --labelers N  --seconds S  --kill-at S (SIGKILL the server at S seconds, restart it, keep going)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Http, percentile, runLabelers, startServer, verifyLabels, type ServerHandle } from './load-lib';
+
+const root = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    labelers: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '60' },
+    'kill-at': { type: 'string' },
+    port: { type: 'string', default: '3311' },
+    states: { type: 'string', default: '20000' },
+  },
+});
+const N = Number(values.labelers);
+const seconds = Number(values.seconds);
+const port = Number(values.port);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dagger-load-'));
+const admin = { email: 'admin@load.local', password: 'load-admin-password' };
+const env = { DATA_DIR: dataDir, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, SIGNIN_RATE_LIMIT: '100000', JOB_LEASE_MS: '5000' };
+
+let server: ServerHandle = await startServer(root, env, port);
+console.log(`[load] server up on ${server.base}, data in ${dataDir}`);
+const api = new Http(server.base);
+await api.signIn(admin.email, admin.password);
+
+// A CartPole project whose round 1 queues many states with 2 labels each.
+const episodes = Math.ceil(Number(values.states) / 500);
+const { id: projectId } = await api.call<{ id: number }>('project.create', {
+  name: 'load test',
+  envId: 'CartPole-v1',
+  config: { selection: { strategy: 'all' }, rolloutEpisodes: episodes, aggregation: { labelsPerState: 2, maxLabelsPerState: 2 }, goldRate: 0, policy: { kind: 'categorical', hidden: [32], epochs: 20 }, evaluation: { episodes: 2, seed: 1 } },
+});
+await api.call('round.demonstrate', { projectId, episodes: 2, thenTrain: true });
+const waitFor = async (what: string, ok: (p: { rounds: { index: number; phase: string; queries: number }[] }) => boolean) => {
+  for (;;) {
+    const p = await api.call<{ rounds: { index: number; phase: string; queries: number }[] }>('project.get', { projectId }, 'query');
+    if (ok(p)) return p;
+    if (p.rounds.some((r) => r.phase === 'failed')) throw new Error(`round failed while waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+};
+await waitFor('round 0', (p) => p.rounds[0]?.phase === 'done');
+await api.call('round.start', { projectId });
+const ready = await waitFor('round 1 labeling', (p) => p.rounds[1]?.phase === 'labeling');
+console.log(`[load] round 1 has ${ready.rounds[1]!.queries} states to label (2 labels each)`);
+
+const labelers: { email: string; password: string }[] = [];
+for (let i = 0; i < N; i++) {
+  const email = `labeler${i}@load.local`;
+  await api.call('user.create', { email, name: `L${i}`, password: 'labeler-password', role: 'labeler' });
+  await api.call('project.addMember', { projectId, email, role: 'labeler' });
+  labelers.push({ email, password: 'labeler-password' });
+}
+
+const t0 = Date.now();
+const killAt = values['kill-at'] ? Number(values['kill-at']) * 1000 : null;
+let killed = false;
+const killer = killAt
+  ? (async () => {
+      await new Promise((r) => setTimeout(r, killAt));
+      console.log('[load] SIGKILL the server');
+      await server.stop('SIGKILL');
+      killed = true;
+      server = await startServer(root, env, port);
+      console.log(`[load] server restarted after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    })()
+  : Promise.resolve();
+const stats = await runLabelers(server.base, labelers, { until: () => Date.now() - t0 > seconds * 1000, action: () => 0 });
+await killer;
+const elapsed = (Date.now() - t0) / 1000;
+await server.stop('SIGTERM');
+const check = verifyLabels(path.join(dataDir, 'dagger-studio.sqlite'), stats.acks);
+const sub = [...stats.submitMs].sort((a, b) => a - b);
+const nxt = [...stats.nextMs].sort((a, b) => a - b);
+const result = {
+  labelers: N,
+  seconds: Math.round(elapsed * 10) / 10,
+  labels_acknowledged: stats.acks.length,
+  labels_per_second: Math.round((stats.acks.length / elapsed) * 10) / 10,
+  submit_ms: { p50: +percentile(sub, 50).toFixed(2), p99: +percentile(sub, 99).toFixed(2) },
+  next_ms: { p50: +percentile(nxt, 50).toFixed(2), p99: +percentile(nxt, 99).toFixed(2) },
+  errors: stats.errors.length,
+  connection_errors_while_down: stats.connectionErrors,
+  killed,
+  ...check,
+};
+console.log(JSON.stringify(result, null, 2));
+if (stats.errors.length) console.log('first errors:', stats.errors.slice(0, 5));
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(check.missing || check.duplicated || check.wrongId || stats.errors.length ? 1 : 0);
