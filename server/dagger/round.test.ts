@@ -25,9 +25,10 @@ const EVENTS: RoundEvent[] = [
 ];
 
 describe('round state machine', () => {
-  it('starts round 0 in labeling and later rounds in rollout', () => {
+  it('starts round 0 (and external rounds) in labeling, later rounds in rollout', () => {
     expect(initialRound(0)).toEqual({ phase: 'labeling', failedPhase: null, closedEarly: false, error: null });
     expect(initialRound(3).phase).toBe('rollout');
+    expect(initialRound(3, { external: true }).phase).toBe('labeling');
     expect(() => initialRound(-1)).toThrow(/non-negative integer/);
   });
 

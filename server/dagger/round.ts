@@ -59,10 +59,13 @@ export class IllegalTransition extends Error {
   }
 }
 
-/** A new round: round 0 collects demonstrations (labeling), later rounds start by rolling out π̂ᵢ. */
-export function initialRound(index: number): RoundState {
+/**
+ * A new round: round 0 collects demonstrations (labeling); later rounds start by rolling out π̂ᵢ, except
+ * in an external project, whose simulator posts its rollouts over the HTTP API while the round labels.
+ */
+export function initialRound(index: number, opts: { external?: boolean } = {}): RoundState {
   if (!Number.isInteger(index) || index < 0) throw new RangeError(`round index must be a non-negative integer (got ${index})`);
-  return { phase: index === 0 ? 'labeling' : 'rollout', failedPhase: null, closedEarly: false, error: null };
+  return { phase: index === 0 || opts.external ? 'labeling' : 'rollout', failedPhase: null, closedEarly: false, error: null };
 }
 
 const isJobPhase = (p: Phase): p is JobPhase => (JOB_PHASES as readonly Phase[]).includes(p);
