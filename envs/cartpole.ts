@@ -1,0 +1,115 @@
+/**
+ * CartPole-v1, a port of Gymnasium's classic_control/cartpole.py (explicit Euler). State [x, ẋ, θ, θ̇] in
+ * float64; the observation is its float32 copy. Reward 1 per step (the raw env's 0 after termination is not
+ * modelled: our episodes end at termination).
+ */
+import { checkDiscrete, checkState } from './check';
+import { arrow, caption, clear, COLORS } from './draw';
+import { mulberry32, uniform } from './random';
+import type { Action, DiscreteSpace, Env } from './types';
+
+const GRAVITY = 9.8;
+const MASSCART = 1.0;
+const MASSPOLE = 0.1;
+const TOTAL_MASS = MASSPOLE + MASSCART;
+const LENGTH = 0.5; // half the pole's length
+const POLEMASS_LENGTH = MASSPOLE * LENGTH;
+const FORCE_MAG = 10.0;
+const TAU = 0.02;
+const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360;
+const X_THRESHOLD = 2.4;
+const LAYOUT = ['x', 'x_dot', 'theta', 'theta_dot'] as const;
+
+export type CartPoleState = number[];
+
+const actionSpace: DiscreteSpace = { kind: 'discrete', n: 2, names: ['push left', 'push right'], keys: ['ArrowLeft', 'ArrowRight'] };
+
+/** One Euler step in place on a Float64Array slice (the vector runner's fast path). */
+export function cartpoleStepInPlace(s: Float64Array, o: number, action: number): boolean {
+  const x = s[o]!;
+  const xDot = s[o + 1]!;
+  const theta = s[o + 2]!;
+  const thetaDot = s[o + 3]!;
+  const force = action === 1 ? FORCE_MAG : -FORCE_MAG;
+  const costheta = Math.cos(theta);
+  const sintheta = Math.sin(theta);
+  const temp = (force + POLEMASS_LENGTH * thetaDot ** 2 * sintheta) / TOTAL_MASS;
+  const thetaacc = (GRAVITY * sintheta - costheta * temp) / (LENGTH * (4.0 / 3.0 - (MASSPOLE * costheta ** 2) / TOTAL_MASS));
+  const xacc = temp - (POLEMASS_LENGTH * thetaacc * costheta) / TOTAL_MASS;
+  const nx = x + TAU * xDot;
+  const nth = theta + TAU * thetaDot;
+  s[o] = nx;
+  s[o + 1] = xDot + TAU * xacc;
+  s[o + 2] = nth;
+  s[o + 3] = thetaDot + TAU * thetaacc;
+  return nx < -X_THRESHOLD || nx > X_THRESHOLD || nth < -THETA_THRESHOLD || nth > THETA_THRESHOLD;
+}
+
+export const CartPole: Env<CartPoleState> = {
+  id: 'CartPole-v1',
+  observationSpace: {
+    kind: 'box',
+    size: 4,
+    low: [-4.8, -Infinity, -0.41887903, -Infinity],
+    high: [4.8, Infinity, 0.41887903, Infinity],
+    names: ['cart position', 'cart velocity', 'pole angle', 'pole angular velocity'],
+  },
+  actionSpace,
+  horizon: 500,
+  rewardThreshold: 475,
+  dt: TAU,
+  reset(seed) {
+    const r = mulberry32(seed);
+    return [0, 1, 2, 3].map(() => uniform(r, -0.05, 0.05));
+  },
+  step(state, action: Action) {
+    const a = checkDiscrete(this.id, actionSpace, action);
+    const s = Float64Array.from(checkState(this.id, state, LAYOUT));
+    const terminated = cartpoleStepInPlace(s, 0, a);
+    return { state: Array.from(s), reward: 1.0, terminated, truncated: false };
+  },
+  observe(state) {
+    return Float32Array.from(state);
+  },
+  expert(state) {
+    const [x, xDot, theta, thetaDot] = state as [number, number, number, number];
+    return x + 1.5 * xDot + 18 * theta + 3 * thetaDot > 0 ? 1 : 0;
+  },
+  success: (ep) => ep.return >= 475,
+  parseState(value) {
+    return checkState('CartPole-v1', value, LAYOUT);
+  },
+  render(ctx, state, options) {
+    const { w, h } = clear(ctx);
+    const [x, , theta] = state as [number, number, number];
+    const scale = w / (2 * X_THRESHOLD * 1.2);
+    const groundY = h * 0.7;
+    ctx.strokeStyle = COLORS.ground;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(0, groundY);
+    ctx.lineTo(w, groundY);
+    ctx.stroke();
+    // Track limits
+    ctx.fillStyle = COLORS.muted;
+    for (const lim of [-X_THRESHOLD, X_THRESHOLD]) ctx.fillRect(w / 2 + lim * scale - 1, groundY - 10, 2, 20);
+    const cx = w / 2 + x * scale;
+    const cartW = 0.5 * scale;
+    const cartH = 0.3 * scale;
+    ctx.fillStyle = COLORS.body;
+    ctx.fillRect(cx - cartW / 2, groundY - cartH, cartW, cartH);
+    const poleLen = 2 * LENGTH * scale;
+    ctx.strokeStyle = '#ca8a04';
+    ctx.lineWidth = Math.max(4, scale * 0.1);
+    ctx.lineCap = 'round';
+    ctx.beginPath();
+    ctx.moveTo(cx, groundY - cartH);
+    ctx.lineTo(cx + Math.sin(theta) * poleLen, groundY - cartH - Math.cos(theta) * poleLen);
+    ctx.stroke();
+    if (options?.action !== undefined) {
+      const dir = options.action === 1 ? 1 : -1;
+      arrow(ctx, cx, groundY - cartH / 2, dir * cartW, 0, options.actionColor ?? COLORS.policy);
+    }
+    caption(ctx, options);
+  },
+};
