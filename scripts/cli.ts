@@ -21,14 +21,14 @@ function help(): void {
   console.log('\nRun `npm run cli -- <command> --help` for the options of one command.');
 }
 
-const [name, ...rest] = process.argv.slice(2);
-if (!name || name === '--help' || name === '-h' || name === 'help') {
+const [commandName, ...rest] = process.argv.slice(2);
+if (!commandName || commandName === "--help" || commandName === "-h" || commandName === "help") {
   help();
   process.exit(0);
 }
-const command = COMMANDS[name];
+const command = COMMANDS[commandName];
 if (!command) {
-  console.error(`Unknown command "${name}". Run \`npm run cli -- --help\` for the list.`);
+  console.error(`Unknown command "${commandName}". Run \`npm run cli -- --help\` for the list.`);
   process.exit(2);
 }
 try {
@@ -40,3 +40,4 @@ try {
   if (process.env.DEBUG) console.error(err.stack);
   process.exit(err.exitCode ?? 2);
 }
+export {};

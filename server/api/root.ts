@@ -4,6 +4,7 @@ import { policyRouter } from './routers/policy';
 import { projectRouter } from './routers/project';
 import { roundRouter } from './routers/round';
 import { labelRouter, taskRouter } from './routers/task';
+import { tokenRouter } from './routers/token';
 import { userRouter } from './routers/user';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 

@@ -108,7 +108,7 @@ const roundRollout = phaseHandler('rollout', async (rt, r, ctx) => {
     beta: r.beta,
     random: () => rng.uniform(),
     onEpisode: (n) => ctx.progress({ fraction: n / episodes, message: `rollouts ${n}/${episodes}` }),
-  });
+  }).finally(() => policy.release());
   const picks = selectStates(
     rollouts.map((ro) => ({
       rolloutIndex: ro.episode,
@@ -191,7 +191,7 @@ const roundEvaluate = phaseHandler('evaluating', async (rt, r, ctx) => {
     beta: 0,
     random: () => 0,
     onEpisode: (n) => ctx.progress({ fraction: n / episodes, message: `evaluation ${n}/${episodes}` }),
-  });
+  }).finally(() => policy.release());
   const returns = meanStd(rollouts.map((ro) => ro.return));
   const successRate = rollouts.filter((ro) => env.success({ return: ro.return, length: ro.length, terminated: ro.terminated, truncated: ro.truncated })).length / episodes;
   const pairs = rollouts.flatMap((ro) => ro.steps.map((s) => ({ policy: s.policyAction as Action, expert: env.expert(s.state) })));
