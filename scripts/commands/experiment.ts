@@ -31,7 +31,7 @@ const HELP = `Usage: npm run cli -- experiment --env ID [options]
   --demo-episodes E         scripted expert episodes in round 0 (1)
   --labels-per-round K      states labelled per round (100)
   --selection S             all | stride:k | random | uncertainty | prefailure:k | first:k   (first:K)
-  --rollout-episodes N      learner rollouts per round (1)
+  --rollout-episodes N      learner rollouts per round; selection takes states from them in order up to K (5)
   --labeler oracle[:err]    simulated expert labeler with an error rate (oracle)
   --labelers N              simulated labelers; each state gets one label per labeler (1)
   --beta SPEC               constant:b | linear:b0:rounds | exponential:p   (constant:0)
@@ -61,7 +61,7 @@ export async function run(argv: string[]): Promise<void> {
       'demo-episodes': { type: 'string', default: '1' },
       'labels-per-round': { type: 'string', default: '100' },
       selection: { type: 'string' },
-      'rollout-episodes': { type: 'string', default: '1' },
+      'rollout-episodes': { type: 'string', default: '5' },
       labeler: { type: 'string', default: 'oracle' },
       labelers: { type: 'string', default: '1' },
       beta: { type: 'string', default: 'constant:0' },
@@ -93,7 +93,8 @@ export async function run(argv: string[]): Promise<void> {
   const labelerMatch = /^oracle(?::([0-9.]+))?$/.exec(v.labeler ?? '');
   if (!labelerMatch) throw new Error(`--labeler must be oracle or oracle:<error rate> (got ${v.labeler})`);
   const errorRate = Number(labelerMatch[1] ?? 0);
-  const selection = parseSelection(v.selection ?? `first:${K}`);
+  // Every strategy is capped at K states per round, so each round costs the same label budget.
+  const selection = { ...parseSelection(v.selection ?? `first:${K}`), budget: K };
   const policyKind = v.policy ?? (env.actionSpace.kind === 'discrete' ? 'categorical' : 'gaussian');
 
   const dir = v.db ? path.dirname(path.resolve(v.db)) : fs.mkdtempSync(path.join(os.tmpdir(), 'dagger-exp-'));
@@ -140,7 +141,8 @@ export async function run(argv: string[]): Promise<void> {
       if (!r) throw new Error(`round ${index} missing`);
       if (r.phase !== 'done') throw new Error(`round ${index} ended in phase ${r.phase}${r.error ? `: ${r.error}` : ''}`);
       const m = (r.metrics ?? {}) as Record<string, number>;
-      const labelsTotal = p.rounds.filter((x) => x.index <= index).reduce((a, x) => a + (x.index === 0 ? x.newItems : x.labels), 0);
+      // Expert labels used so far: demonstrations count one label per state, DAgger rounds their labels.
+      const labelsTotal = p.rounds.filter((x) => x.index <= index).reduce((a, x) => a + (x.index === 0 || x.labels === 0 ? x.newItems : x.labels), 0);
       const row = {
         algo,
         env: v.env,
