@@ -151,7 +151,8 @@ export interface ServerHandle {
 /** Starts `npm start`'s script (already built) on loopback and waits until it answers. */
 export async function startServer(root: string, env: Record<string, string>, port: number): Promise<ServerHandle> {
   const log: string[] = [];
-  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'start.ts')], {
+  // One process (`node --import tsx`), so a SIGKILL really stops the server.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,9 +19,12 @@ let rt: TestRuntime;
 const children: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'worker.ts')], {
+  // `node --import tsx` runs the worker in this very process (the tsx CLI would add a child process that
+  // survives a SIGKILL of its parent).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'worker.ts')], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: rt.config.dataDir, AUTH_SECRET: rt.config.authSecret, JOB_LEASE_MS: '1500' },
+    // BASE_URL is set explicitly: vitest puts Vite's BASE_URL="/" into the environment.
+    env: { ...process.env, DATA_DIR: rt.config.dataDir, AUTH_SECRET: rt.config.authSecret, JOB_LEASE_MS: '1500', BASE_URL: 'http://localhost:3999' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', () => {});
@@ -80,6 +83,7 @@ describe('worker killed during training', () => {
 
     const first = startWorker();
     await until('training to report progress', () => {
+      if (first.exitCode !== null) throw new Error(`the worker exited early with code ${first.exitCode}`);
       const j = rt.db.select().from(job).where(eq(job.id, trainJob.id)).get();
       return j && j.state === 'running' && j.progress > 0.05;
     });
