@@ -158,7 +158,8 @@ async function main() {
       const mine = torch.rows.filter((r) => r.head === head);
       torchCell = mine.map((r) => `${r.threads} thread${r.threads > 1 ? 's' : ''}: ${fmt(r.samples_per_s)}`);
       const tb = Math.max(...mine.map((r) => r.samples_per_s));
-      ratio = `${(best.v / tb).toFixed(2)}×  (best ${fmt(best.v)} vs best ${fmt(tb)})`;
+      const t1 = mine.find((r) => r.threads === 1)?.samples_per_s ?? NaN;
+      ratio = `${(best.v / tb).toFixed(2)}× best vs best; ${(ours[head][0]!.v / t1).toFixed(2)}× 1 thread vs 1 thread`;
     }
     const lines = Math.max(oursCell.length, torchCell.length);
     for (let i = 0; i < lines; i++) console.log(`${(i === 0 ? head : '').padEnd(13)}${(oursCell[i] ?? '').padEnd(48)}${(torchCell[i] ?? '').padEnd(40)}${i === 0 ? ratio : ''}`);

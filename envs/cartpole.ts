@@ -76,6 +76,20 @@ export const CartPole: Env<CartPoleState> = {
     return x + 1.5 * xDot + 18 * theta + 3 * thetaDot > 0 ? 1 : 0;
   },
   success: (ep) => ep.return >= 475,
+  fast: {
+    stateSize: 4,
+    reset(seed, s, o) {
+      const r = mulberry32(seed);
+      for (let k = 0; k < 4; k++) s[o + k] = uniform(r, -0.05, 0.05);
+    },
+    step(s, o, action, done, i) {
+      done[i] = cartpoleStepInPlace(s, o, action) ? 1 : 0;
+      return 1.0;
+    },
+    observe(s, o, out, oo) {
+      for (let k = 0; k < 4; k++) out[oo + k] = s[o + k]!;
+    },
+  },
   parseState(value) {
     return checkState('CartPole-v1', value, LAYOUT);
   },

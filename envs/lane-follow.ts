@@ -33,6 +33,8 @@ export interface Track {
   phi: [number, number, number];
   x: Float64Array;
   y: Float64Array;
+  /** Table entries computed so far (the table is extended lazily, as far as the car has looked). */
+  built: number;
 }
 
 export function trackPhases(seed: number): [number, number, number] {
@@ -54,28 +56,42 @@ export function roadHeading(phi: readonly number[], s: number): number {
 
 const tracks = new Map<number, Track>();
 
-/** The track of a seed (tabulated once and cached; the cache keeps the 256 most recent tracks). */
+/**
+ * The track of a seed, cached (the 256 most recent). Its table is built lazily: a short episode only pays
+ * for the metres it saw, which keeps resets cheap; the entries are the same as a full tabulation.
+ */
 export function getTrack(seed: number): Track {
   let t = tracks.get(seed);
   if (t) return t;
-  const phi = trackPhases(seed);
-  const x = new Float64Array(TABLE_N);
-  const y = new Float64Array(TABLE_N);
-  for (let i = 1; i < TABLE_N; i++) {
-    const th = roadHeading(phi, (i - 0.5) * TABLE_STEP);
-    x[i] = x[i - 1]! + TABLE_STEP * Math.cos(th);
-    y[i] = y[i - 1]! + TABLE_STEP * Math.sin(th);
-  }
-  t = { seed, phi, x, y };
+  t = { seed, phi: trackPhases(seed), x: new Float64Array(TABLE_N), y: new Float64Array(TABLE_N), built: 1 };
   if (tracks.size >= 256) tracks.delete(tracks.keys().next().value!);
   tracks.set(seed, t);
   return t;
+}
+
+/** Makes table entries 0..i available (midpoint rule, in order). */
+function extend(t: Track, i: number): void {
+  const end = Math.min(i + 1, TABLE_N);
+  const { x, y, phi } = t;
+  for (let k = t.built; k < end; k++) {
+    const th = roadHeading(phi, (k - 0.5) * TABLE_STEP);
+    x[k] = x[k - 1]! + TABLE_STEP * Math.cos(th);
+    y[k] = y[k - 1]! + TABLE_STEP * Math.sin(th);
+  }
+  if (end > t.built) t.built = end;
+}
+
+/** The whole centreline table (x, y every 0.25 m out to 460 m). */
+export function trackTable(t: Track): { x: Float64Array; y: Float64Array } {
+  extend(t, TABLE_N - 1);
+  return { x: t.x, y: t.y };
 }
 
 /** Centreline point at arc length s (linear interpolation in the table). */
 export function centreline(t: Track, s: number): [number, number] {
   const u = Math.min(Math.max(s / TABLE_STEP, 0), TABLE_N - 1);
   const i = Math.min(Math.floor(u), TABLE_N - 2);
+  if (i + 1 >= t.built) extend(t, i + 1);
   const f = u - i;
   return [t.x[i]! + f * (t.x[i + 1]! - t.x[i]!), t.y[i]! + f * (t.y[i + 1]! - t.y[i]!)];
 }
@@ -179,6 +195,22 @@ export const LaneFollow: Env<number[]> = {
     return 1;
   },
   success: (ep) => !ep.terminated && ep.length >= 400,
+  fast: {
+    stateSize: 5,
+    reset(seed, s, o) {
+      s.fill(0, o, o + 4);
+      s[o + 4] = seed;
+    },
+    step(s, o, action, done, i) {
+      const view = s.subarray(o, o + 5);
+      const reward = laneStepInPlace(view, action, getTrack(view[4]!));
+      done[i] = Math.abs(view[1]!) > HALF_WIDTH ? 1 : 0;
+      return reward;
+    },
+    observe(s, o, out, oo) {
+      laneObserveInto(s.subarray(o, o + 5) as unknown as number[], out, oo);
+    },
+  },
   parseState(value) {
     const st = checkState('LaneFollow-v0', value, LAYOUT);
     if (!Number.isInteger(st[4])) throw new EnvInputError(`LaneFollow-v0: state seed must be an integer, got ${st[4]}`);

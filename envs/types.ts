@@ -91,7 +91,22 @@ export interface EpisodeSummary {
   truncated: boolean;
 }
 
+/**
+ * Optional allocation-free kernel over a flat Float64Array of states (discrete actions), used by the
+ * vectorised runner's fast path. It must agree exactly with `step` / `observe`.
+ */
+export interface FastKernel {
+  stateSize: number;
+  /** Writes reset(seed) at offset o. */
+  reset(seed: number, s: Float64Array, o: number): void;
+  /** Steps the state at offset o in place; returns the reward and sets done[i] = 1 on termination. */
+  step(s: Float64Array, o: number, action: number, done: Uint8Array, i: number): number;
+  observe(s: Float64Array, o: number, out: Float32Array, oo: number): void;
+}
+
 export interface Env<S = unknown> {
+  /** Allocation-free stepping for the vectorised runner (optional). */
+  fast?: FastKernel;
   id: string;
   /** Observation space (always a box of float32 values). */
   observationSpace: BoxSpace;

@@ -60,3 +60,61 @@ export class VectorEnv<S = unknown> {
     return out;
   }
 }
+
+/**
+ * The fast path for environments with a FastKernel (discrete actions): states live in one Float64Array,
+ * nothing is allocated per step. Same seeding and auto-reset semantics as VectorEnv.
+ */
+export class FastVectorEnv {
+  readonly obs: Float32Array;
+  readonly obsDim: number;
+  readonly states: Float64Array;
+  readonly rewards: Float64Array;
+  readonly done: Uint8Array;
+  readonly truncated: Uint8Array;
+  episodesFinished = 0;
+  private readonly lengths: Int32Array;
+  private readonly nextSeed: () => number;
+  private readonly k: NonNullable<Env['fast']>;
+
+  constructor(
+    readonly env: Env<unknown>,
+    readonly n: number,
+    seed: number,
+  ) {
+    if (!env.fast) throw new Error(`${env.id} has no fast kernel`);
+    this.k = env.fast;
+    this.obsDim = env.observationSpace.size;
+    this.obs = new Float32Array(n * this.obsDim);
+    this.states = new Float64Array(n * this.k.stateSize);
+    this.rewards = new Float64Array(n);
+    this.done = new Uint8Array(n);
+    this.truncated = new Uint8Array(n);
+    this.lengths = new Int32Array(n);
+    const r = mulberry32(seed);
+    this.nextSeed = () => Math.floor(r() * 2 ** 31);
+    for (let i = 0; i < n; i++) {
+      this.k.reset(this.nextSeed(), this.states, i * this.k.stateSize);
+      this.k.observe(this.states, i * this.k.stateSize, this.obs, i * this.obsDim);
+    }
+  }
+
+  step(actions: ArrayLike<number>): void {
+    const { k, states, obs, n } = this;
+    const ss = k.stateSize;
+    const horizon = this.env.horizon;
+    for (let i = 0; i < n; i++) {
+      const o = i * ss;
+      this.rewards[i] = k.step(states, o, actions[i]!, this.done, i);
+      const len = ++this.lengths[i]!;
+      const trunc = this.done[i] === 0 && len >= horizon;
+      this.truncated[i] = trunc ? 1 : 0;
+      if (this.done[i] || trunc) {
+        this.episodesFinished++;
+        this.lengths[i] = 0;
+        k.reset(this.nextSeed(), states, o);
+      }
+      k.observe(states, o, obs, i * this.obsDim);
+    }
+  }
+}
