@@ -2,7 +2,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native addons stay outside the bundle (STACK-NOTES: better-sqlite3 and onnxruntime-node).
-  serverExternalPackages: ['better-sqlite3', 'onnxruntime-node', '@napi-rs/canvas'],
+  serverExternalPackages: ['better-sqlite3', 'onnxruntime-node', '@napi-rs/canvas', 'tsx', 'esbuild'],
   poweredByHeader: false,
   reactStrictMode: true,
   // Type errors are caught by `npm test` (tsc --noEmit over the whole repo); the build need not repeat it.

@@ -14,7 +14,8 @@ export class Http {
   async signIn(email: string, password: string): Promise<void> {
     const res = await fetch(`${this.base}/api/auth/sign-in/email`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // better-auth checks the Origin of sign-in requests (CSRF protection), as a browser sends it.
+      headers: { 'content-type': 'application/json', origin: this.base },
       body: JSON.stringify({ email, password }),
     });
     if (!res.ok) throw new Error(`sign-in ${email}: ${res.status} ${await res.text()}`);

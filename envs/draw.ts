@@ -37,11 +37,11 @@ export function arrow(ctx: Ctx2D, x: number, y: number, dx: number, dy: number, 
   ctx.restore();
 }
 
-export function caption(ctx: Ctx2D, options: RenderOptions | undefined, text?: string): void {
+export function caption(ctx: Ctx2D, options: RenderOptions | undefined, text?: string, color: string = COLORS.body): void {
   const t = [options?.caption, text].filter(Boolean).join('  ·  ');
   if (!t) return;
   ctx.save();
-  ctx.fillStyle = COLORS.body;
+  ctx.fillStyle = color;
   ctx.font = `${Math.max(11, Math.round(ctx.canvas.height / 28))}px sans-serif`;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';

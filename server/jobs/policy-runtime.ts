@@ -9,13 +9,12 @@ import { mulberry32 } from '@/models/prng';
 import { resolvePolicyConfig, type PolicyConfigInput } from '@/models/policy-spec';
 import { PolicyRegistry } from '@/models/registry';
 import { trainPolicy, trainPolicyInWorker, type TrainMetrics } from '@/models/train';
+import { policyFilePath } from '../services/artifacts';
 import type { BatchPolicy } from './rollouts';
 
 const registry = (artifactsDir: string) => new PolicyRegistry(path.join(artifactsDir, 'policies'));
 
-export function policyFilePath(artifactsDir: string, sha256: string): string {
-  return registry(artifactsDir).pathOf(sha256);
-}
+export { policyFilePath };
 
 export async function storePolicy(artifactsDir: string, bytes: Uint8Array): Promise<string> {
   return (await registry(artifactsDir).put(bytes)).sha256;

@@ -25,3 +25,8 @@ export function imageType(bytes: Uint8Array): 'png' | 'jpg' | null {
   if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
   return null;
 }
+
+/** Where a policy file lives (the layout models/registry.ts writes: <artifacts>/policies/<sha256>.onnx). */
+export function policyFilePath(artifactsDir: string, sha256: string): string {
+  return artifactPath(artifactsDir, 'policies', sha256, 'onnx');
+}

@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { datasetItem, deployment, job, label, policyVersion, project, projectMember, query, round, user } from '@/db/schema';
+import { getEnv } from '@/envs/registry';
 import { notFound } from '../errors';
 import { deployedPolicy } from './deploy-policy';
 import { projectSettings } from './project-settings';
@@ -63,6 +64,7 @@ export function getProject(db: Db, projectId: number) {
     id: p.id,
     name: p.name,
     envId: p.envId,
+    envRewardThreshold: p.envId ? getEnv(p.envId).rewardThreshold : null,
     settings,
     members,
     deployed: deployedPolicy(db, projectId),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { policyVersion } from '@/db/schema';
 import { requireProjectResearcher } from '@/server/api/http-auth';
-import { policyFilePath } from '@/server/jobs/policy-runtime';
+import { policyFilePath } from '@/server/services/artifacts';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';

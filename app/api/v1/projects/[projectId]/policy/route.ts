@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { runtime } from '@/server/runtime';
 import { checkApiToken } from '@/server/services/api-tokens';
 import { deployedPolicy } from '@/server/services/deploy-policy';
-import { policyFilePath } from '@/server/jobs/policy-runtime';
+import { policyFilePath } from '@/server/services/artifacts';
 
 export const dynamic = 'force-dynamic';
 
