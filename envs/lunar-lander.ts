@@ -161,7 +161,7 @@ interface Sim {
   lander: Body;
   legs: [Body, Body];
   joints: [Joint, Joint];
-  flags: { legContact: [boolean, boolean]; gameOver: boolean };
+  flags: { legContact: [boolean, boolean]; gameOver: boolean; live: boolean };
 }
 
 function fixtureIndex(f: Fixture): number {
@@ -206,7 +206,7 @@ function makeJoint(world: World, lander: Body, leg: Body, i: -1 | 1): Joint {
 /** Builds the world of a state; contacts, impulses and sleep timers are restored so the step continues as Box2D's would. */
 function buildSim(s: LunarLanderState): Sim {
   const world = new World({ gravity: { x: 0, y: -10.0 } });
-  const flags = { legContact: [s.legContact[0], s.legContact[1]] as [boolean, boolean], gameOver: s.gameOver };
+  const flags = { legContact: [s.legContact[0], s.legContact[1]] as [boolean, boolean], gameOver: s.gameOver, live: true };
   // Gymnasium's creation order: moon, lander, leg −1 + joint, leg +1 + joint.
   const moon = world.createBody();
   moon.createFixture(BASE_EDGE, { userData: FIX_BASE });
@@ -232,10 +232,12 @@ function buildSim(s: LunarLanderState): Sim {
   const touchesLander = (c: Contact) => c.getFixtureA().getBody() === lander || c.getFixtureB().getBody() === lander;
   const legOf = (c: Contact, k: number) => c.getFixtureA().getBody() === legs[k] || c.getFixtureB().getBody() === legs[k];
   world.on('begin-contact', (c: Contact) => {
+    if (!flags.live) return;
     if (touchesLander(c)) flags.gameOver = true;
     for (let k = 0; k < 2; k++) if (legOf(c, k)) flags.legContact[k] = true;
   });
   world.on('end-contact', (c: Contact) => {
+    if (!flags.live) return;
     for (let k = 0; k < 2; k++) if (legOf(c, k)) flags.legContact[k] = false;
   });
 
@@ -283,6 +285,21 @@ function buildSim(s: LunarLanderState): Sim {
     bi.m_sleepTime = saved.sleepTime;
   }
   return { world, lander, legs: legs as [Body, Body], joints: joints as [Joint, Joint], flags };
+}
+
+/**
+ * Takes the world apart once its state is read: planck keeps tree nodes and contacts in global pools, and
+ * returning them (with their references cleared) keeps old pooled objects from pointing into a dead world,
+ * which would otherwise survive young-generation garbage collections.
+ */
+function disposeSim(sim: Sim): void {
+  const { world } = sim;
+  sim.flags.live = false; // destroying contacts reports EndContact; the state is already read
+  for (let b = world.getBodyList(); b; ) {
+    const next = b.getNext();
+    world.destroyBody(b);
+    b = next;
+  }
 }
 
 function readBody(b: Body): LanderBody {
@@ -654,7 +671,9 @@ export const LunarLander: Env<LunarLanderState> = {
   step(state, action: Action) {
     const a = checkDiscrete(this.id, actionSpace, action);
     const s = typeof state === 'object' && state !== null && ours.has(state) ? state : parseLunarLanderState(state);
-    const r = advance(buildSim(s), s, a);
+    const sim = buildSim(s);
+    const r = advance(sim, s, a);
+    disposeSim(sim);
     return { state: mark(r.state), reward: r.reward, terminated: r.terminated, truncated: false };
   },
   observe(state) {
