@@ -16,6 +16,8 @@ import { startTsWorker } from '../server/ts-worker';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.NEXT_TELEMETRY_DISABLED = '1';
+// A custom Next server must say it is production itself (`next start` would).
+(process.env as Record<string, string>).NODE_ENV ??= 'production';
 
 function fail(msg: string): never {
   console.error(msg);

@@ -94,7 +94,7 @@ export const query = sqliteTable(
     status: text('status', { enum: QUERY_STATUSES }).notNull().default('open'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('query_open_idx').on(t.projectId, t.status, t.id), index('query_round_idx').on(t.roundId)],
+  (t) => [index('query_open_idx').on(t.projectId, t.status, t.id), index('query_round_idx').on(t.roundId, t.status)],
 );
 
 export const TASK_STATES = ['leased', 'submitted', 'skipped', 'expired'] as const;
@@ -121,6 +121,7 @@ export const task = sqliteTable(
     uniqueIndex('task_query_labeler_idx').on(t.queryId, t.labelerId),
     index('task_lease_idx').on(t.state, t.leaseExpiresAt),
     index('task_labeler_idx').on(t.labelerId, t.state),
+    index('task_labeler_query_idx').on(t.labelerId, t.queryId),
   ],
 );
 
@@ -147,7 +148,7 @@ export const label = sqliteTable(
     clientId: text('client_id').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('label_client_idx').on(t.labelerId, t.clientId), index('label_query_idx').on(t.queryId)],
+  (t) => [uniqueIndex('label_client_idx').on(t.labelerId, t.clientId), index('label_query_idx').on(t.queryId), index('label_project_labeler_idx').on(t.projectId, t.labelerId)],
 );
 
 export const DATASET_SOURCES = ['demonstration', 'dagger', 'import'] as const;

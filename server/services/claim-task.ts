@@ -55,22 +55,42 @@ export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof
   const claimed = rt.db.transaction(
     (tx) => {
       const liveTasks = sql`(select count(*) from ${task} where ${task.queryId} = ${query.id} and (${task.state} = 'submitted' or (${task.state} = 'leased' and ${task.leaseExpiresAt} > ${now})))`;
-      const candidate = tx
-        .select({ id: query.id, projectId: query.projectId })
-        .from(query)
-        .innerJoin(round, and(eq(round.id, query.roundId), eq(round.phase, 'labeling')))
-        .innerJoin(projectMember, and(eq(projectMember.projectId, query.projectId), eq(projectMember.userId, labeler.id)))
-        .where(
-          and(
-            eq(query.status, 'open'),
-            input.projectId ? eq(query.projectId, input.projectId) : undefined,
-            sql`not exists (select 1 from ${task} where ${task.queryId} = ${query.id} and ${task.labelerId} = ${labeler.id})`,
-            sql`${liveTasks} < ${query.labelsRequired}`,
-          ),
-        )
-        .orderBy(asc(query.id))
-        .limit(1)
-        .get();
+      // One index walk per project (query_open_idx is ordered by id), so the first match ends the search;
+      // a single query over all projects would evaluate the subqueries for every open state, then sort.
+      // Only projects the labeler is a member of, whatever projectId the request names.
+      const projects = tx
+        .select({ id: projectMember.projectId })
+        .from(projectMember)
+        .where(and(eq(projectMember.userId, labeler.id), input.projectId ? eq(projectMember.projectId, input.projectId) : undefined))
+        .all()
+        .map((p) => p.id);
+      const find = (afterId: number) => {
+        let best: { id: number; projectId: number } | undefined;
+        for (const projectId of projects) {
+          const hit = tx
+            .select({ id: query.id, projectId: query.projectId })
+            .from(query)
+            .innerJoin(round, and(eq(round.id, query.roundId), eq(round.phase, 'labeling')))
+            .where(
+              and(
+                eq(query.projectId, projectId),
+                eq(query.status, 'open'),
+                gt(query.id, afterId),
+                sql`not exists (select 1 from ${task} where ${task.queryId} = ${query.id} and ${task.labelerId} = ${labeler.id})`,
+                sql`${liveTasks} < ${query.labelsRequired}`,
+              ),
+            )
+            .orderBy(asc(query.id))
+            .limit(1)
+            .get();
+          if (hit && (!best || hit.id < best.id)) best = hit;
+        }
+        return best;
+      };
+      // Fast path: queries are handed out in id order, so start after the last one this labeler got.
+      // If nothing is left there, scan from the start (a lease that expired may have freed an older one).
+      const cursor = tx.select({ last: sql<number | null>`max(${task.queryId})` }).from(task).where(eq(task.labelerId, labeler.id)).get()?.last ?? 0;
+      const candidate = find(cursor) ?? (cursor > 0 ? find(0) : undefined);
       if (!candidate) return null;
       const settings = projectSettings(tx, candidate.projectId);
       return tx
@@ -106,9 +126,8 @@ export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): Tas
   const settings = projectSettings(rt.db, row.task.projectId);
   let context: TaskView['context'] = null;
   if (row.query.rolloutId) {
-    const r = rt.db.select({ steps: rollout.steps }).from(rollout).where(eq(rollout.id, row.query.rolloutId)).get();
-    if (r) {
-      const steps = r.steps as { state: unknown; action: unknown; policyAction: unknown }[];
+    const steps = rolloutSteps(rt, row.query.rolloutId);
+    if (steps) {
       const startT = Math.max(0, row.query.t - CONTEXT_BEFORE);
       const slice = steps.slice(startT, Math.min(steps.length, row.query.t + CONTEXT_AFTER + 1));
       context = {
@@ -159,4 +178,20 @@ export function labelerProgress(rt: Runtime, labeler: SessionUser, since: number
 function frameOf(state: unknown): string | null {
   const f = (state as { frame?: unknown } | null)?.frame;
   return typeof f === 'string' && /^[0-9a-f]{64}\.(png|jpg)$/.test(f) ? `/api/frames/${f}` : null;
+}
+
+type ContextStep = { state: unknown; action: unknown; policyAction: unknown };
+const stepsCache = new Map<string, ContextStep[]>();
+
+/** A rollout's steps, parsed once: rollouts are append-only, so a cached copy never goes stale. */
+function rolloutSteps(rt: Runtime, rolloutId: number): ContextStep[] | null {
+  const key = `${rt.config.dataDir}:${rolloutId}`;
+  const hit = stepsCache.get(key);
+  if (hit) return hit;
+  const r = rt.db.select({ steps: rollout.steps }).from(rollout).where(eq(rollout.id, rolloutId)).get();
+  if (!r) return null;
+  const steps = r.steps as ContextStep[];
+  if (stepsCache.size >= 64) stepsCache.delete(stepsCache.keys().next().value!);
+  stepsCache.set(key, steps);
+  return steps;
 }

@@ -1,0 +1,78 @@
+/** Task leases: expiry returns a state to the queue, nobody sees a state twice, bad labels write nothing. */
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { label, query, task } from '@/db/schema';
+import type { SessionUser } from '../auth';
+import { jobHandlers } from '../jobs/handlers';
+import { JobRunner } from '../jobs/runner';
+import { callerFor, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
+import { claimTask } from './claim-task';
+import { submitLabel } from './submit-label';
+
+let rt: TestRuntime;
+let a: SessionUser;
+let b: SessionUser;
+let projectId: number;
+
+beforeAll(async () => {
+  rt = makeTestRuntime();
+  const researcher = await makeUser(rt, 'researcher');
+  a = await makeUser(rt, 'labeler', 'a');
+  b = await makeUser(rt, 'labeler', 'b');
+  const api = callerFor(rt, researcher);
+  ({ id: projectId } = await api.project.create({
+    name: 'leases',
+    envId: 'CartPole-v1',
+    config: { selection: { strategy: 'stride', k: 10, budget: 5 }, leaseSeconds: 30, goldRate: 0, policy: { hidden: [16], epochs: 5 }, evaluation: { episodes: 1, seed: 1 } },
+  }));
+  for (const u of [a, b]) await api.project.addMember({ projectId, email: u.email, role: 'labeler' });
+  const runner = new JobRunner({ runtime: rt, handlers: jobHandlers() });
+  await api.round.demonstrate({ projectId, episodes: 1, thenTrain: true });
+  await runner.drain();
+  await api.round.start({ projectId });
+  await runner.drain();
+});
+afterAll(() => rt.cleanup());
+
+describe('claiming tasks', () => {
+  it('hands each state to one labeler at a time, and back to the queue when the lease expires', () => {
+    const t0 = 1_000_000_000_000;
+    const first = claimTask(rt, a, { projectId }, t0)!;
+    const other = claimTask(rt, b, { projectId }, t0)!;
+    expect(other.queryId).not.toBe(first.queryId);
+    // After a's lease expired, b can get a's state; a never gets it again.
+    const later = t0 + 31_000;
+    const seenByB = new Set([other.queryId]);
+    let got: number | null = null;
+    for (let i = 0; i < 5; i++) {
+      const t = claimTask(rt, b, { projectId }, later);
+      if (!t) break;
+      seenByB.add(t.queryId);
+      if (t.queryId === first.queryId) got = t.queryId;
+    }
+    expect(got).toBe(first.queryId);
+    const aTasks = rt.db.select().from(task).where(eq(task.labelerId, a.id)).all();
+    expect(new Set(aTasks.map((t) => t.queryId)).size).toBe(aTasks.length);
+  });
+
+  it('accepts a late label on an expired lease, rejects bad actions without writing, and is idempotent', () => {
+    const t = rt.db.select().from(task).where(eq(task.labelerId, a.id)).get()!;
+    const before = rt.db.select().from(label).all().length;
+    for (const bad of [2, -1, 0.5, Number.NaN, [0]]) {
+      expect(() => submitLabel(rt, a, { taskId: t.id, clientId: 'bad-action-1', action: bad as number, timeMs: 1 })).toThrow();
+    }
+    expect(rt.db.select().from(label).all().length).toBe(before);
+    const r1 = submitLabel(rt, a, { taskId: t.id, clientId: 'late-label-1', action: 1, timeMs: 900 });
+    const r2 = submitLabel(rt, a, { taskId: t.id, clientId: 'late-label-1', action: 1, timeMs: 900 });
+    expect(r2).toMatchObject({ labelId: r1.labelId, duplicate: true });
+    expect(rt.db.select().from(label).all().length).toBe(before + 1);
+    expect(() => submitLabel(rt, b, { taskId: t.id, clientId: 'forged-task-1', action: 1, timeMs: 1 })).toThrow(/not found/);
+  });
+
+  it('never lets a labeler read another project', async () => {
+    const stranger = await makeUser(rt, 'labeler', 'stranger');
+    expect(claimTask(rt, stranger, { projectId })).toBeNull();
+    await expect(callerFor(rt, stranger).project.summary({ projectId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(rt.db.select().from(query).where(eq(query.projectId, projectId)).all().length).toBeGreaterThan(0);
+  });
+});
