@@ -1,45 +1,59 @@
 /**
- * `npm run bench:env`: environment steps per second of the vectorised runner without a policy (64 copies,
- * pre-drawn random actions, observations written every step), per environment, on this one thread.
+ * `npm run bench:env`: environment steps per second of the vectorised runner without a policy, per
+ * environment, on this one thread: 64 copies, pre-drawn random actions (drawn before timing), observations
+ * written every step, auto-reset included. Environments with a FastKernel are measured on both paths.
+ *
+ *   BENCH_SECONDS=2 npx tsx bench/env-steps.ts       (seconds of timing per row; default 2)
+ *   BENCH_ENVS=CartPole-v1,LaneFollow-v0 …            (a subset)
  */
+import os from 'node:os';
 import { mulberry32 } from '../envs/random';
 import { ENV_IDS, getEnv } from '../envs/registry';
-import { FastVectorEnv, VectorEnv } from '../envs/vector';
+import type { Action } from '../envs/types';
+import { VectorEnv } from '../envs/vector';
 
 const N = 64;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const IDS = process.env.BENCH_ENVS ? process.env.BENCH_ENVS.split(',') : ENV_IDS;
+const BATCHES = 512; // distinct pre-drawn action batches, cycled
 
-function randomActions(id: string, count: number): unknown[] {
-  const env = getEnv(id);
+/** BATCHES batches of N random actions, drawn once. Discrete actions as Int32Array rows (no boxing). */
+function randomActions(id: string): ArrayLike<Action>[] {
+  const space = getEnv(id).actionSpace;
   const r = mulberry32(1);
-  const s = env.actionSpace;
-  return Array.from({ length: count }, () => (s.kind === 'discrete' ? Math.floor(r() * s.n) : s.low.map((lo, d) => lo + r() * (s.high[d]! - lo))));
+  return Array.from({ length: BATCHES }, () => {
+    if (space.kind === 'discrete') return Int32Array.from({ length: N }, () => Math.floor(r() * space.n));
+    return Array.from({ length: N }, () => space.low.map((lo, d) => lo + r() * (space.high[d]! - lo)));
+  });
 }
 
-function measure(step: (t: number) => void): number {
-  for (let t = 0; t < 200; t++) step(t); // warm-up
-  let steps = 0;
+function measure(v: VectorEnv, batches: ArrayLike<Action>[]): { stepsPerSec: number; episodes: number } {
+  for (let t = 0; t < 50; t++) v.step(batches[t % BATCHES]!); // warm-up (JIT)
+  const episodes0 = v.episodesFinished;
+  let batchesRun = 0;
   const t0 = performance.now();
-  let t = 0;
-  while (performance.now() - t0 < SECONDS * 1000) {
-    for (let k = 0; k < 100; k++) step(t++);
-    steps += 100 * N;
+  let elapsed = 0;
+  while (elapsed < SECONDS * 1000) {
+    for (let k = 0; k < 20; k++) v.step(batches[(batchesRun + k) % BATCHES]!);
+    batchesRun += 20;
+    elapsed = performance.now() - t0;
   }
-  return steps / ((performance.now() - t0) / 1000);
+  return { stepsPerSec: (batchesRun * N) / (elapsed / 1000), episodes: v.episodesFinished - episodes0 };
 }
 
-console.log(`| environment | runner | steps/s (${N} copies, 1 thread) |`);
-console.log('|---|---|---|');
-for (const id of ENV_IDS) {
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+
+console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, one thread; ${N} copies, random actions, ${SECONDS} s per row\n`);
+console.log('| environment | runner | env steps/s | episodes finished |');
+console.log('|---|---|---:|---:|');
+for (const id of IDS) {
   const env = getEnv(id);
-  const pool = randomActions(id, 4096 * N);
-  const rows: [string, number][] = [];
-  if (env.fast) {
-    const fast = new FastVectorEnv(env, N, 1);
-    const acts = Int32Array.from(pool as number[]);
-    rows.push(['fast (Float64Array kernel)', measure((t) => fast.step(acts.subarray(((t * N) % (acts.length - N)), ((t * N) % (acts.length - N)) + N)))]);
+  const batches = randomActions(id);
+  const runners: [string, VectorEnv][] = [];
+  if (env.fast) runners.push(['fast kernel (Float64Array)', new VectorEnv(env, N, 1)]);
+  runners.push(['generic (JSON states)', new VectorEnv(env, N, 1, { fast: false })]);
+  for (const [name, v] of runners) {
+    const r = measure(v, batches);
+    console.log(`| ${id} | ${name} | ${fmt(r.stepsPerSec)} | ${fmt(r.episodes)} |`);
   }
-  const v = new VectorEnv(env, N, 1);
-  rows.push(['generic (JSON states)', measure((t) => v.step(pool.slice((t * N) % (pool.length - N), ((t * N) % (pool.length - N)) + N) as number[]))]);
-  for (const [runner, sps] of rows) console.log(`| ${id} | ${runner} | ${Math.round(sps).toLocaleString('en-US')} |`);
 }

@@ -3,8 +3,8 @@
  * angles wrapped to [−π, π], speeds clipped to ±4π and ±9π. The arithmetic follows the Python expression
  * order so states agree to ~1e-15.
  */
-import { checkDiscrete, checkState } from './check';
-import { arrow, caption, clear, COLORS } from './draw';
+import { checkDiscrete, checkSeed, checkState } from './check';
+import { arcArrow, caption, clear, COLORS } from './draw';
 import { mulberry32, uniform } from './random';
 import type { Action, DiscreteSpace, Env } from './types';
 
@@ -21,6 +21,7 @@ const MAX_VEL_1 = 4 * Math.PI;
 const MAX_VEL_2 = 9 * Math.PI;
 const TORQUES = [-1.0, 0.0, 1];
 const LAYOUT = ['theta1', 'theta2', 'dtheta1', 'dtheta2'] as const;
+const ID = 'Acrobot-v1';
 
 function dsdt(s: number[]): number[] {
   const [theta1, theta2, dtheta1, dtheta2, a] = s as [number, number, number, number, number];
@@ -60,7 +61,7 @@ const clip = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi
 const actionSpace: DiscreteSpace = { kind: 'discrete', n: 3, names: ['torque −1', 'no torque', 'torque +1'], keys: ['ArrowLeft', 'ArrowDown', 'ArrowRight'] };
 
 export const Acrobot: Env<number[]> = {
-  id: 'Acrobot-v1',
+  id: ID,
   observationSpace: {
     kind: 'box',
     size: 6,
@@ -73,36 +74,47 @@ export const Acrobot: Env<number[]> = {
   rewardThreshold: -100,
   dt: DT,
   reset(seed) {
-    // Gymnasium stores the initial state as float32.
-    const r = mulberry32(seed);
+    // Gymnasium draws U(−0.1, 0.1)⁴ with numpy and stores it as float32; we draw from mulberry32(seed).
+    const r = mulberry32(checkSeed(ID, seed));
     return [0, 1, 2, 3].map(() => Math.fround(uniform(r, -0.1, 0.1)));
   },
   step(state, action: Action) {
-    const a = checkDiscrete(this.id, actionSpace, action);
-    const s = checkState(this.id, state, LAYOUT);
+    const a = checkDiscrete(ID, actionSpace, action);
+    const s = checkState(ID, state, LAYOUT);
     const ns = rk4([...s, TORQUES[a]!]);
     const next = [wrap(ns[0]!, -Math.PI, Math.PI), wrap(ns[1]!, -Math.PI, Math.PI), clip(ns[2]!, -MAX_VEL_1, MAX_VEL_1), clip(ns[3]!, -MAX_VEL_2, MAX_VEL_2)];
     const terminated = -Math.cos(next[0]!) - Math.cos(next[1]! + next[0]!) > 1.0;
     return { state: next, reward: terminated ? 0.0 : -1.0, terminated, truncated: false };
   },
   observe(state) {
+    const out = new Float32Array(6);
+    Acrobot.observeInto!(state, out, 0);
+    return out;
+  },
+  observeInto(state, out, o) {
     const [t1, t2, d1, d2] = state as [number, number, number, number];
-    return Float32Array.from([Math.cos(t1), Math.sin(t1), Math.cos(t2), Math.sin(t2), d1, d2]);
+    out[o] = Math.cos(t1);
+    out[o + 1] = Math.sin(t1);
+    out[o + 2] = Math.cos(t2);
+    out[o + 3] = Math.sin(t2);
+    out[o + 4] = d1;
+    out[o + 5] = d2;
   },
   expert(state) {
     const [, , d1, d2] = state as [number, number, number, number];
     return d2 - 0.5 * d1 > 0 ? 2 : 0;
   },
   success: (ep) => ep.terminated,
-  parseState: (v) => checkState('Acrobot-v1', v, LAYOUT),
+  parseState: (v) => [...checkState(ID, v, LAYOUT)],
   render(ctx, state, options) {
-    const { w, h } = clear(ctx);
+    const { w, h, u } = clear(ctx);
     const [t1, t2] = state as [number, number];
-    const cx = w / 2;
-    const cy = h * 0.45;
+    // Two 1 m links hanging from the pivot; the goal line is 1 m above it (−cos θ1 − cos(θ1 + θ2) > 1).
     const scale = Math.min(w, h) / 4.6;
+    const cx = w / 2;
+    const cy = h / 2 + 0.2 * scale;
     ctx.strokeStyle = COLORS.good;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = 2 * u;
     ctx.beginPath();
     ctx.moveTo(cx - 2.2 * scale, cy - scale);
     ctx.lineTo(cx + 2.2 * scale, cy - scale);
@@ -112,7 +124,7 @@ export const Acrobot: Env<number[]> = {
     const x2 = x1 + Math.sin(t1 + t2) * scale;
     const y2 = y1 + Math.cos(t1 + t2) * scale;
     ctx.strokeStyle = COLORS.body;
-    ctx.lineWidth = Math.max(6, scale * 0.12);
+    ctx.lineWidth = scale * 0.12;
     ctx.lineCap = 'round';
     ctx.beginPath();
     ctx.moveTo(cx, cy);
@@ -122,12 +134,14 @@ export const Acrobot: Env<number[]> = {
     ctx.fillStyle = '#ca8a04';
     for (const [px, py] of [[cx, cy], [x1, y1]] as const) {
       ctx.beginPath();
-      ctx.arc(px, py, 5, 0, 2 * Math.PI);
+      ctx.arc(px, py, scale * 0.08, 0, 2 * Math.PI);
       ctx.fill();
     }
     if (options?.action !== undefined) {
+      // The torque acts at the second joint; +1 turns the second link counter-clockwise in this picture.
       const torque = TORQUES[options.action as number] ?? 0;
-      if (torque !== 0) arrow(ctx, x1, y1, torque * 40 * Math.cos(t1), -torque * 40 * Math.sin(t1), options.actionColor ?? COLORS.policy);
+      const a0 = Math.atan2(y2 - y1, x2 - x1);
+      arcArrow(ctx, x1, y1, scale * 0.35, a0, -torque * 1.6, options.actionColor ?? COLORS.policy, 3 * u);
     }
     caption(ctx, options);
   },

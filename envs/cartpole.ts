@@ -3,7 +3,7 @@
  * float64; the observation is its float32 copy. Reward 1 per step (the raw env's 0 after termination is not
  * modelled: our episodes end at termination).
  */
-import { checkDiscrete, checkState } from './check';
+import { checkDiscrete, checkSeed, checkState } from './check';
 import { arrow, caption, clear, COLORS } from './draw';
 import { mulberry32, uniform } from './random';
 import type { Action, DiscreteSpace, Env } from './types';
@@ -19,6 +19,9 @@ const TAU = 0.02;
 const THETA_THRESHOLD = (12 * 2 * Math.PI) / 360;
 const X_THRESHOLD = 2.4;
 const LAYOUT = ['x', 'x_dot', 'theta', 'theta_dot'] as const;
+const ID = 'CartPole-v1';
+/** np.finfo(np.float32).max: Gymnasium's bound for the unbounded speeds (JSON-able, unlike Infinity). */
+const F32_MAX = 3.4028234663852886e38;
 
 export type CartPoleState = number[];
 
@@ -46,30 +49,34 @@ export function cartpoleStepInPlace(s: Float64Array, o: number, action: number):
 }
 
 export const CartPole: Env<CartPoleState> = {
-  id: 'CartPole-v1',
+  id: ID,
   observationSpace: {
     kind: 'box',
     size: 4,
-    low: [-4.8, -Infinity, -0.41887903, -Infinity],
-    high: [4.8, Infinity, 0.41887903, Infinity],
+    low: [-4.8, -F32_MAX, Math.fround(-THETA_THRESHOLD * 2), -F32_MAX],
+    high: [4.8, F32_MAX, Math.fround(THETA_THRESHOLD * 2), F32_MAX],
     names: ['cart position', 'cart velocity', 'pole angle', 'pole angular velocity'],
   },
   actionSpace,
   horizon: 500,
   rewardThreshold: 475,
   dt: TAU,
+  // Gymnasium draws each component from U(−0.05, 0.05) with numpy; we use mulberry32(seed).
   reset(seed) {
-    const r = mulberry32(seed);
+    const r = mulberry32(checkSeed(ID, seed));
     return [0, 1, 2, 3].map(() => uniform(r, -0.05, 0.05));
   },
   step(state, action: Action) {
-    const a = checkDiscrete(this.id, actionSpace, action);
-    const s = Float64Array.from(checkState(this.id, state, LAYOUT));
+    const a = checkDiscrete(ID, actionSpace, action);
+    const s = Float64Array.from(checkState(ID, state, LAYOUT));
     const terminated = cartpoleStepInPlace(s, 0, a);
     return { state: Array.from(s), reward: 1.0, terminated, truncated: false };
   },
   observe(state) {
     return Float32Array.from(state);
+  },
+  observeInto(state, out, o) {
+    for (let k = 0; k < 4; k++) out[o + k] = state[k]!;
   },
   expert(state) {
     const [x, xDot, theta, thetaDot] = state as [number, number, number, number];
@@ -89,24 +96,25 @@ export const CartPole: Env<CartPoleState> = {
     observe(s, o, out, oo) {
       for (let k = 0; k < 4; k++) out[oo + k] = s[o + k]!;
     },
+    read: (s, o) => Array.from(s.subarray(o, o + 4)),
   },
   parseState(value) {
-    return checkState('CartPole-v1', value, LAYOUT);
+    return [...checkState(ID, value, LAYOUT)];
   },
   render(ctx, state, options) {
-    const { w, h } = clear(ctx);
+    const { w, h, u } = clear(ctx);
     const [x, , theta] = state as [number, number, number];
-    const scale = w / (2 * X_THRESHOLD * 1.2);
-    const groundY = h * 0.7;
+    // The track spans ±2.4 m (the termination limits) with a margin; the pole is 1 m long.
+    const scale = Math.min(w / (2 * X_THRESHOLD * 1.2), h * 0.5);
+    const groundY = h * 0.72;
     ctx.strokeStyle = COLORS.ground;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = 2 * u;
     ctx.beginPath();
     ctx.moveTo(0, groundY);
     ctx.lineTo(w, groundY);
     ctx.stroke();
-    // Track limits
     ctx.fillStyle = COLORS.muted;
-    for (const lim of [-X_THRESHOLD, X_THRESHOLD]) ctx.fillRect(w / 2 + lim * scale - 1, groundY - 10, 2, 20);
+    for (const lim of [-X_THRESHOLD, X_THRESHOLD]) ctx.fillRect(w / 2 + lim * scale - u, groundY - 8 * u, 2 * u, 16 * u);
     const cx = w / 2 + x * scale;
     const cartW = 0.5 * scale;
     const cartH = 0.3 * scale;
@@ -114,15 +122,19 @@ export const CartPole: Env<CartPoleState> = {
     ctx.fillRect(cx - cartW / 2, groundY - cartH, cartW, cartH);
     const poleLen = 2 * LENGTH * scale;
     ctx.strokeStyle = '#ca8a04';
-    ctx.lineWidth = Math.max(4, scale * 0.1);
+    ctx.lineWidth = Math.max(2, scale * 0.1);
     ctx.lineCap = 'round';
     ctx.beginPath();
     ctx.moveTo(cx, groundY - cartH);
     ctx.lineTo(cx + Math.sin(theta) * poleLen, groundY - cartH - Math.cos(theta) * poleLen);
     ctx.stroke();
+    ctx.fillStyle = COLORS.muted;
+    ctx.beginPath();
+    ctx.arc(cx, groundY - cartH, Math.max(2, scale * 0.05), 0, 2 * Math.PI);
+    ctx.fill();
     if (options?.action !== undefined) {
       const dir = options.action === 1 ? 1 : -1;
-      arrow(ctx, cx, groundY - cartH / 2, dir * cartW, 0, options.actionColor ?? COLORS.policy);
+      arrow(ctx, cx + (dir * cartW) / 2, groundY - cartH / 2, dir * cartW, 0, options.actionColor ?? COLORS.policy, 3 * u);
     }
     caption(ctx, options);
   },

@@ -4,7 +4,7 @@
  * every 0.25 m by the midpoint rule. State [s, d, ψ, δ, seed]: arc length, lateral offset (left +), heading
  * error, steering angle, and the track's seed. The observation is a 4 × 41 road mask ahead plus δ/0.35.
  */
-import { checkDiscrete, checkState } from './check';
+import { checkDiscrete, checkSeed, checkState } from './check';
 import { arrow, caption, clear, COLORS } from './draw';
 import { mulberry32 } from './random';
 import type { Action, DiscreteSpace, Env } from './types';
@@ -166,12 +166,12 @@ export const LaneFollow: Env<number[]> = {
   rewardThreshold: null,
   dt: DT,
   reset(seed) {
-    if (!Number.isInteger(seed)) throw new EnvInputError(`LaneFollow-v0: the seed names a track and must be an integer, got ${seed}`);
-    return [0, 0, 0, 0, seed];
+    // The seed names the track (and the state carries it); every episode starts on the centreline at rest.
+    return [0, 0, 0, 0, checkSeed('LaneFollow-v0', seed)];
   },
   step(state, action: Action) {
-    const a = checkDiscrete(this.id, actionSpace, action);
-    const st = [...this.parseState(state)];
+    const a = checkDiscrete('LaneFollow-v0', actionSpace, action);
+    const st = LaneFollow.parseState(state);
     const reward = laneStepInPlace(st, a, getTrack(st[4]!));
     return { state: st, reward, terminated: Math.abs(st[1]!) > HALF_WIDTH, truncated: false };
   },
@@ -180,6 +180,7 @@ export const LaneFollow: Env<number[]> = {
     laneObserveInto(state, out);
     return out;
   },
+  observeInto: laneObserveInto,
   expert(state) {
     const [s, d, psi, delta, seed] = state as [number, number, number, number, number];
     const t = getTrack(seed);
@@ -210,14 +211,15 @@ export const LaneFollow: Env<number[]> = {
     observe(s, o, out, oo) {
       laneObserveInto(s.subarray(o, o + 5) as unknown as number[], out, oo);
     },
+    read: (s, o) => Array.from(s.subarray(o, o + 5)),
   },
   parseState(value) {
-    const st = checkState('LaneFollow-v0', value, LAYOUT);
+    const st = [...checkState('LaneFollow-v0', value, LAYOUT)];
     if (!Number.isInteger(st[4])) throw new EnvInputError(`LaneFollow-v0: state seed must be an integer, got ${st[4]}`);
     return st;
   },
   render(ctx, state, options) {
-    const { w, h } = clear(ctx, '#d9f99d');
+    const { w, h, u } = clear(ctx, '#d9f99d');
     const [s, d, psi, delta, seed] = state as [number, number, number, number, number];
     const t = getTrack(seed);
     const p = pose(t, s, d, psi);
@@ -249,18 +251,26 @@ export const LaneFollow: Env<number[]> = {
     edge(0);
     ctx.stroke();
     ctx.strokeStyle = '#f8fafc';
-    ctx.lineWidth = 2;
+    ctx.lineWidth = 1.5 * u;
     for (const side of [-HALF_WIDTH, HALF_WIDTH]) {
       edge(side);
       ctx.stroke();
     }
     ctx.strokeStyle = '#facc15';
-    ctx.lineWidth = 1;
+    ctx.lineWidth = u;
     edge(0);
     ctx.stroke();
-    // Look-ahead rows of the observation.
-    ctx.fillStyle = 'rgba(79,70,229,0.35)';
-    for (const L of LOOKAHEAD) ctx.fillRect(ox - 5 * scale, oy - L * scale - 1, 10 * scale, 2);
+    // The observation: the look-ahead rows' 41 cells, shaded by how much road each covers.
+    const obs = new Float32Array(LANE_OBS_SIZE);
+    laneObserveInto(state, obs);
+    ctx.fillStyle = '#4f46e5';
+    LOOKAHEAD.forEach((L, r) => {
+      for (let j = 0; j < CELLS; j++) {
+        ctx.globalAlpha = 0.12 + 0.5 * obs[r * CELLS + j]!;
+        ctx.fillRect(ox - ((j - 20) * CELL + CELL / 2) * scale, oy - L * scale - 0.15 * scale, CELL * scale * 0.9, 0.3 * scale);
+      }
+    });
+    ctx.globalAlpha = 1;
     ctx.save();
     ctx.translate(ox, oy);
     ctx.fillStyle = '#dc2626';
@@ -271,7 +281,7 @@ export const LaneFollow: Env<number[]> = {
     ctx.restore();
     if (options?.action !== undefined) {
       const a = options.action as number;
-      arrow(ctx, ox, oy - 3 * scale, (1 - a) * 2.5 * scale, -2 * scale, options.actionColor ?? COLORS.policy);
+      arrow(ctx, ox, oy - 3 * scale, (1 - a) * 2.5 * scale, -2 * scale, options.actionColor ?? COLORS.policy, 3 * u);
     }
     caption(ctx, options, `s = ${s.toFixed(1)} m  d = ${d.toFixed(2)} m`);
   },

@@ -2,36 +2,39 @@
 import { Acrobot } from './acrobot';
 import { CartPole } from './cartpole';
 import { LaneFollow } from './lane-follow';
+import { LunarLander } from './lunar-lander';
 import { MountainCar, MountainCarContinuous } from './mountain-car';
 import { Pendulum } from './pendulum';
-import type { Env } from './types';
+import type { ActionSpace, BoxSpace, Env } from './types';
 
-const ENVS: Env<unknown>[] = [CartPole, MountainCar, MountainCarContinuous, Acrobot, Pendulum, LaneFollow] as Env<unknown>[];
+const ENVS: readonly Env<unknown>[] = [CartPole, MountainCar, MountainCarContinuous, Acrobot, Pendulum, LunarLander, LaneFollow] as Env<unknown>[];
 const BY_ID = new Map(ENVS.map((e) => [e.id, e]));
 
-export const ENV_IDS = ENVS.map((e) => e.id);
+export const ENV_IDS: readonly string[] = ENVS.map((e) => e.id);
 
+/** The environment with this id; throws an Error naming the valid ids otherwise. */
 export function getEnv(id: string): Env<unknown> {
   const env = BY_ID.get(id);
-  if (!env) throw new Error(`Unknown environment "${id}" (known: ${ENV_IDS.join(', ')})`);
+  if (!env) throw new Error(`Unknown environment "${id}" (valid: ${ENV_IDS.join(', ')})`);
   return env;
 }
 
-/** Registers another environment (e.g. LunarLander-v3, which brings a physics engine). */
-export function registerEnv(env: Env<unknown>): void {
-  if (BY_ID.has(env.id)) return;
-  ENVS.push(env);
-  BY_ID.set(env.id, env);
-  ENV_IDS.push(env.id);
+/** A JSON-serialisable description of an environment (no functions, no Infinity). */
+export interface EnvDescription {
+  id: string;
+  observationSpace: BoxSpace;
+  actionSpace: ActionSpace;
+  horizon: number;
+  rewardThreshold: number | null;
+  dt: number;
 }
 
-export function listEnvs() {
-  return ENVS.map((e) => ({
-    id: e.id,
-    observationSpace: e.observationSpace,
-    actionSpace: e.actionSpace,
-    horizon: e.horizon,
-    rewardThreshold: e.rewardThreshold,
-    dt: e.dt,
-  }));
+export function describeEnv(env: Env<unknown>): EnvDescription {
+  const { id, observationSpace, actionSpace, horizon, rewardThreshold, dt } = env;
+  // Copies, so a caller cannot edit the environment's own spaces.
+  return { id, observationSpace: structuredClone(observationSpace), actionSpace: structuredClone(actionSpace), horizon, rewardThreshold, dt };
+}
+
+export function listEnvs(): EnvDescription[] {
+  return ENVS.map(describeEnv);
 }

@@ -102,6 +102,8 @@ export interface FastKernel {
   /** Steps the state at offset o in place; returns the reward and sets done[i] = 1 on termination. */
   step(s: Float64Array, o: number, action: number, done: Uint8Array, i: number): number;
   observe(s: Float64Array, o: number, out: Float32Array, oo: number): void;
+  /** The plain state stored at offset o (what `step` would have returned). Optional. */
+  read?(s: Float64Array, o: number): unknown;
 }
 
 export interface Env<S = unknown> {
@@ -123,6 +125,8 @@ export interface Env<S = unknown> {
   step(state: S, action: Action): StepResult<S>;
   /** The float32 observation of a state. */
   observe(state: S): Float32Array;
+  /** Writes observe(state) into out at offset o without allocating (optional; the vector runner uses it). */
+  observeInto?(state: S, out: Float32Array, o: number): void;
   /** The scripted expert's action for a state. */
   expert(state: S): Action;
   /** Whether a finished episode counts as a success (reached goal / survived / above threshold). */

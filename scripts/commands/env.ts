@@ -1,58 +1,87 @@
 /** `cli env`: list the environments, replay an action sequence, or score the scripted expert. */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { getEnv, listEnvs } from '../../envs/registry';
+import { ENV_IDS, getEnv, listEnvs } from '../../envs/registry';
+import { parseReplayCase, replay } from '../../envs/replay';
 import { runExpert } from '../../envs/run-expert';
 
-const HELP = `Usage:
-  npm run cli -- env list
-  npm run cli -- env replay --env ID --case FILE     FILE: {"initial_state": [...], "actions": [...]} or {"seed": n, "actions": [...]}
-  npm run cli -- env expert --env ID --episodes N --seed S`;
+const HELP = `Usage: npm run cli -- env <command> [options]
+
+Commands:
+  list                                     JSON description of every environment (spaces, horizon, threshold, dt)
+  replay --env ID --case FILE              replay FILE = {"initial_state": [...], "actions": [...]}
+                                           or {"seed": n, "actions": [...]} (LaneFollow-v0, LunarLander-v3);
+                                           prints {"observations", "rewards", "terminated", "states"} in the
+                                           layout of the reference files
+  expert --env ID --episodes N --seed S    run the scripted expert for N episodes (seeds S, S+1, …); prints
+                                           {"env", "episodes", "return_mean", "return_std", "success_rate"}
+
+Environments: ${ENV_IDS.join(', ')}`;
+
+/** A usage error: the CLI prints its message on one line and exits with code 2. */
+class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+function integer(name: string, raw: string | undefined, min: number): number {
+  if (raw === undefined) throw new UsageError(`--${name} is required`);
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return v;
+}
 
 export async function run(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { env: { type: 'string' }, case: { type: 'string' }, episodes: { type: 'string', default: '100' }, seed: { type: 'string', default: '0' }, help: { type: 'boolean', short: 'h' } },
-  });
-  const sub = positionals[0];
-  if (values.help || !sub) return void console.log(HELP);
-  if (sub === 'list') return void console.log(JSON.stringify(listEnvs(), null, 2));
-  if (!values.env) throw new Error('--env ID is required');
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        env: { type: 'string' },
+        case: { type: 'string' },
+        episodes: { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see env --help)`);
+  }
+  const { positionals, values } = parsed;
+  const [command, ...extra] = positionals;
+  if (values.help || command === undefined || command === 'help') return void console.log(HELP);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (see env --help)`);
+
+  if (command === 'list') return void console.log(JSON.stringify(listEnvs(), null, 2));
+  if (command !== 'replay' && command !== 'expert') throw new UsageError(`unknown env command "${command}" (list, replay, expert)`);
+  if (!values.env) throw new UsageError(`--env ID is required (one of ${ENV_IDS.join(', ')})`);
+  if (!ENV_IDS.includes(values.env)) throw new UsageError(`unknown environment "${values.env}" (one of ${ENV_IDS.join(', ')})`);
   const env = getEnv(values.env);
-  if (sub === 'expert') {
-    const episodes = Number(values.episodes);
-    const seed = Number(values.seed);
-    if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`--episodes must be a positive integer (got ${values.episodes})`);
-    if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer (got ${values.seed})`);
+
+  if (command === 'expert') {
+    const episodes = integer('episodes', values.episodes, 1);
+    const seed = integer('seed', values.seed, 0);
     const r = runExpert(env, episodes, seed);
     return void console.log(JSON.stringify({ env: env.id, episodes, return_mean: r.returnMean, return_std: r.returnStd, success_rate: r.successRate }));
   }
-  if (sub === 'replay') {
-    if (!values.case) throw new Error('--case FILE is required');
-    let c: { initial_state?: unknown; seed?: number; actions?: unknown[] };
-    try {
-      c = JSON.parse(fs.readFileSync(values.case, 'utf8'));
-    } catch (e) {
-      throw new Error(`--case ${values.case}: ${(e as Error).message}`);
-    }
-    if (!Array.isArray(c.actions)) throw new Error('the case needs an "actions" array');
-    const fromSeed = c.initial_state === undefined;
-    if (fromSeed && typeof c.seed !== 'number') throw new Error('the case needs "initial_state" or "seed"');
-    let s = fromSeed ? env.reset(c.seed!) : env.parseState(c.initial_state);
-    const out = { observations: [] as number[][], rewards: [] as number[], terminated: [] as boolean[], states: [] as unknown[] };
-    const box = env.actionSpace.kind === 'box';
-    for (const a of c.actions) {
-      // LaneFollow's reference layout gives the observation before each action; Gymnasium's the one after.
-      if (fromSeed) out.observations.push(Array.from(env.observe(s)));
-      const r = env.step(s, box && typeof a === 'number' ? [a] : (a as number));
-      s = r.state;
-      if (!fromSeed) out.observations.push(Array.from(env.observe(s)));
-      out.rewards.push(r.reward);
-      out.terminated.push(r.terminated);
-      out.states.push(Array.isArray(s) && env.id === 'LaneFollow-v0' ? (s as number[]).slice(0, 4) : s);
-    }
-    return void console.log(JSON.stringify(out));
+
+  if (!values.case) throw new UsageError('--case FILE is required');
+  let text: string;
+  try {
+    text = fs.readFileSync(values.case, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read --case ${values.case}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  throw new Error(`unknown env command "${sub}" (list, replay, expert)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--case ${values.case} is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    console.log(JSON.stringify(replay(env, parseReplayCase(json))));
+  } catch (e) {
+    // EnvInputError and friends: bad input, reported as a usage error (one line, exit code 2).
+    throw new UsageError(`${values.case}: ${(e as Error).message}`);
+  }
 }
