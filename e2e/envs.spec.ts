@@ -3,7 +3,7 @@ import { screenshot } from './fixtures';
 
 test('every environment renders in the browser', async ({ page }) => {
   await page.goto('/envs');
-  const ids = ['CartPole-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Acrobot-v1', 'Pendulum-v1', 'LaneFollow-v0'];
+  const ids = ['CartPole-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Acrobot-v1', 'Pendulum-v1', 'LunarLander-v3', 'LaneFollow-v0'];
   for (const id of ids) {
     const canvas = page.getByTestId(`canvas-${id}`);
     await expect(canvas).toBeVisible();
