@@ -6,7 +6,7 @@ import type { SessionUser } from '../auth';
 import { jobHandlers } from '../jobs/handlers';
 import { JobRunner } from '../jobs/runner';
 import { callerFor, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
-import { claimTask } from './claim-task';
+import { claimTask, labelerProgress } from './claim-task';
 import { submitLabel } from './submit-label';
 
 let rt: TestRuntime;
@@ -67,6 +67,9 @@ describe('claiming tasks', () => {
     expect(r2).toMatchObject({ labelId: r1.labelId, duplicate: true });
     expect(rt.db.select().from(label).all().length).toBe(before + 1);
     expect(() => submitLabel(rt, b, { taskId: t.id, clientId: 'forged-task-1', action: 1, timeMs: 1 })).toThrow(/not found/);
+    // One label per state: a's label is the consensus, so a agrees with it fully; b has no resolved labels.
+    expect(labelerProgress(rt, a, 0)).toMatchObject({ labelsThisSession: 1, agreement: 1, agreementOver: 1 });
+    expect(labelerProgress(rt, b, 0).agreement).toBeNull();
   });
 
   it('never lets a labeler read another project', async () => {

@@ -4,12 +4,13 @@
  * task row per query and labeler); an expired lease simply stops counting, which returns the query to
  * the queue without any timer.
  */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { label, project, projectMember, query, round, rollout, task } from '@/db/schema';
+import { datasetItem, label, project, projectMember, query, round, rollout, task } from '@/db/schema';
 import type { SessionUser } from '../auth';
 import { crowdStatus } from './invites';
-import { projectSettings } from './project-settings';
+import { actionsMatch } from '../dagger/metrics';
+import { actionSpaceOf, projectSettings } from './project-settings';
 import type { Runtime } from '../runtime';
 
 export const claimTaskInput = z.object({
@@ -171,7 +172,17 @@ export function labelerProgress(rt: Runtime, labeler: SessionUser, since: number
         .where(and(eq(query.status, 'open'), inArray(query.projectId, projects.map((p) => p.id))))
         .get()?.n ?? 0)
     : 0;
-  return { labelsThisSession: done, remainingInRound: remaining };
+  // Own agreement with consensus, over the labeler's most recent labels whose state has a consensus.
+  const recent = rt.db
+    .select({ projectId: label.projectId, mine: label.action, consensus: datasetItem.action })
+    .from(label)
+    .innerJoin(datasetItem, eq(datasetItem.queryId, label.queryId))
+    .where(eq(label.labelerId, labeler.id))
+    .orderBy(desc(label.id))
+    .limit(500)
+    .all();
+  const agree = recent.filter((r) => actionsMatch(actionSpaceOf(rt.db, r.projectId), r.mine, r.consensus)).length;
+  return { labelsThisSession: done, remainingInRound: remaining, agreement: recent.length ? agree / recent.length : null, agreementOver: recent.length };
 }
 
 /** External projects store an uploaded frame instead of an environment state. */

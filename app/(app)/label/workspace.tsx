@@ -236,6 +236,7 @@ export function Workspace() {
         <h1 className="text-2xl font-semibold">Label</h1>
         <span className="text-sm text-slate-600" data-testid="progress">
           {done} labelled this session · {progress.data?.remainingInRound ?? '…'} states open in your projects
+          {progress.data?.agreement != null ? ` · ${Math.round(progress.data.agreement * 100)}% agreement with consensus (last ${progress.data.agreementOver})` : ''}
           {crowd.data?.cap ? ` · ${crowd.data.done}/${crowd.data.cap} study tasks` : ''}
           {pending > 0 ? ` · ${pending} sending…` : ''}
         </span>
