@@ -83,6 +83,9 @@ test('researcher and labeler run a DAgger round end to end', async ({ page, brow
   await expect(page.getByTestId('policy-versions').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('chart-return').locator('polyline')).toHaveCount(1);
   await screenshot(page, 'dashboard-two-versions');
+  await page.getByTestId('watch-v2').click();
+  await expect(page.getByTestId('policy-replay').getByTestId('replay-canvas')).toBeVisible();
+  await screenshot(page, 'policy-replay');
 
   // Rollback to v1, and the dataset with provenance.
   await page.getByRole('button', { name: 'Roll back to this' }).click();
@@ -94,9 +97,15 @@ test('researcher and labeler run a DAgger round end to end', async ({ page, brow
   await expect(page.getByTestId('dataset-item')).toContainText('labeler@e2e.local');
   await screenshot(page, 'dataset-review');
 
-  // Narrow window: the dashboard still works.
+  // Narrow window: the pages still work.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(projectUrl);
   await expect(page.getByTestId('round-timeline')).toBeVisible();
   await screenshot(page, 'dashboard-narrow');
+  await page.goto(`${projectUrl}/dataset`);
+  await expect(page.getByTestId('dataset-table')).toBeVisible();
+  await screenshot(page, 'dataset-narrow');
+  await page.goto('/projects');
+  await expect(page.getByTestId('project-list')).toContainText('E2E lane keeping');
+  await screenshot(page, 'projects-narrow');
 });

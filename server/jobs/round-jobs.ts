@@ -202,7 +202,7 @@ const roundEvaluate = phaseHandler('evaluating', async (rt, r, ctx) => {
     successRate,
     expertAgreement: agreement,
     evalEpisodes: episodes,
-  });
+  }, rollouts[0]);
 });
 
 export const roundJobHandlers = {

@@ -98,6 +98,11 @@ describe('a DAgger round with simulated labelers', () => {
     const deps = rt.db.select().from(deployment).where(eq(deployment.projectId, projectId)).all();
     expect(deps.at(-1)!.policyVersionId).toBe(versions[1]!.id);
 
+    // The new version's evaluation episode is kept for replay: every state, ending with the final one.
+    const replay = await api.policy.replay({ projectId, policyVersionId: versions[1]!.id });
+    expect(replay.states).toHaveLength(replay.length + 1);
+    expect(replay.version).toBe(2);
+
     // Rollback: redeploy version 1.
     await api.policy.deploy({ projectId, policyVersionId: versions[0]!.id, reason: 'rollback' });
     expect((await api.project.get({ projectId })).deployed?.version).toBe(1);

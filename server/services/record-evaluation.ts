@@ -4,11 +4,15 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { policyVersion, round } from '@/db/schema';
+import { policyVersion, round, rollout } from '@/db/schema';
+import type { Rollout } from '../jobs/rollouts';
 import { deployedPolicy, deployPolicy } from './deploy-policy';
 import { projectSettings } from './project-settings';
 
-export function recordEvaluation(db: Db, roundId: number, metrics: Record<string, unknown>, now = Date.now()): { deployed: boolean } {
+/**
+ * `replay`: one evaluation episode of the new policy, kept so researchers can watch it in the browser.
+ */
+export function recordEvaluation(db: Db, roundId: number, metrics: Record<string, unknown>, replay?: Rollout, now = Date.now()): { deployed: boolean } {
   return db.transaction(
     (tx) => {
       const r = tx.select().from(round).where(eq(round.id, roundId)).get();
@@ -17,6 +21,27 @@ export function recordEvaluation(db: Db, roundId: number, metrics: Record<string
       const v = tx.select().from(policyVersion).where(eq(policyVersion.id, r.trainedPolicyVersionId)).get();
       const merged = { ...(v?.metrics ?? {}), ...metrics };
       tx.update(policyVersion).set({ metrics: merged }).where(eq(policyVersion.id, r.trainedPolicyVersionId)).run();
+      if (replay) {
+        tx.insert(rollout)
+          .values({
+            projectId: r.projectId,
+            roundId,
+            kind: 'evaluation',
+            episode: replay.episode,
+            seed: replay.seed,
+            policyVersionId: r.trainedPolicyVersionId,
+            length: replay.length,
+            return: replay.return,
+            terminated: replay.terminated,
+            truncated: replay.truncated,
+            steps: replay.steps.map(({ obs: _obs, params: _params, ...s }) => s),
+            observations: null,
+            params: null,
+            finalState: replay.finalState,
+            createdAt: now,
+          })
+          .run();
+      }
       tx.update(round).set({ phase: 'done', metrics: { ...(r.metrics ?? {}), ...merged }, failedPhase: null, error: null }).where(eq(round.id, roundId)).run();
       const deploy = settings.autoDeploy || !deployedPolicy(tx, r.projectId);
       if (deploy) {

@@ -12,12 +12,16 @@ export function RolloutPlayer({
   focusT,
   dt,
   seconds = 3,
+  open = false,
+  title = 'Replay the rollout up to this state',
 }: {
   envId: string;
   context: { startT: number; states: unknown[]; actions: unknown[]; policyActions: unknown[] | null };
   focusT: number;
   dt: number;
   seconds?: number;
+  open?: boolean;
+  title?: string;
 }) {
   const focus = focusT - context.startT;
   const first = Math.max(0, focus - Math.round(seconds / dt));
@@ -40,10 +44,10 @@ export function RolloutPlayer({
   }, [playing, i, focus, dt, speed]);
   const policyAction = showPolicy && context.policyActions ? context.policyActions[i] : undefined;
   return (
-    <details className="rounded-lg border border-slate-200 bg-white p-2" data-testid="rollout-player">
-      <summary className="cursor-pointer text-sm text-slate-600">Replay the rollout up to this state</summary>
+    <details className="rounded-lg border border-slate-200 bg-white p-2" data-testid="rollout-player" open={open}>
+      <summary className="cursor-pointer text-sm text-slate-600">{title}</summary>
       <div className="mt-2 space-y-2">
-        <EnvCanvas envId={envId} state={context.states[i]} action={policyAction as number | number[] | undefined} width={480} height={300} caption={`t = ${context.startT + i}${i === focus ? ' (this state)' : ''}`} testId="replay-canvas" />
+        <EnvCanvas envId={envId} state={context.states[i]} action={policyAction as number | number[] | undefined} width={480} height={300} caption={`t = ${context.startT + i}${i === focus && !open ? ' (this state)' : ''}`} testId="replay-canvas" />
         <input type="range" min={0} max={context.states.length - 1} value={i} onChange={(e) => { setPlaying(false); setI(Number(e.target.value)); }} className="w-full" aria-label="Scrub" />
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <button className="rounded border px-2" onClick={() => { if (i >= focus) setI(first); setPlaying((p) => !p); }}>{playing ? 'Pause' : 'Play'}</button>

@@ -6,6 +6,7 @@ import { useTRPC } from '@/trpc/react';
 import { LineChart, ProgressBar } from '../../../_components/charts';
 import { EmptyState, Field, buttonClass, fieldErrorsOf, inputClass, secondaryButtonClass } from '../../../_components/form';
 import { Members } from './members';
+import { PolicyReplay } from './policy-replay';
 
 const PHASE_STYLE: Record<string, string> = {
   rollout: 'bg-sky-100 text-sky-800',
@@ -40,6 +41,7 @@ export function Dashboard({ projectId }: { projectId: number }) {
   const resume = useMutation(trpc.round.resume.mutationOptions(opts));
   const deploy = useMutation(trpc.policy.deploy.mutationOptions(opts));
   const [episodes, setEpisodes] = useState(1);
+  const [watching, setWatching] = useState<number | null>(null);
 
   if (project.error) return <p role="alert" className="text-red-600">{project.error.message}</p>;
   const p = project.data;
@@ -212,6 +214,11 @@ export function Dashboard({ projectId }: { projectId: number }) {
                             {(p.deployed?.version ?? 0) > v.version ? 'Roll back to this' : 'Deploy'}
                           </button>
                         )}
+                        {p.envId && (
+                          <button className="text-indigo-700 hover:underline" onClick={() => setWatching(v.id)} data-testid={`watch-v${v.version}`}>
+                            Watch
+                          </button>
+                        )}
                         <a className="text-indigo-700 hover:underline" href={`/api/projects/${projectId}/policies/${v.version}`}>ONNX</a>
                       </td>
                     </tr>
@@ -222,6 +229,8 @@ export function Dashboard({ projectId }: { projectId: number }) {
           </div>
         )}
       </div>
+
+      {watching !== null && p.envId && <PolicyReplay projectId={projectId} policyVersionId={watching} envId={p.envId} onClose={() => setWatching(null)} />}
 
       <Members projectId={projectId} members={p.members} />
     </section>
