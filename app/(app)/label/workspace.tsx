@@ -293,6 +293,7 @@ export function Workspace() {
             )}
             {space?.kind === 'box' && continuous && (
               <div className="space-y-2" data-testid="action-sliders">
+                {space.size === 2 && <Pad2D low={space.low} high={space.high} value={continuous} onChange={setContinuous} />}
                 {space.names.map((name, i) => (
                   <label key={name} className="block text-sm">
                     {name}: {continuous[i]!.toFixed(2)}
@@ -357,4 +358,34 @@ export function Workspace() {
 
 function prettyKey(k: string): string {
   return { ArrowLeft: '←', ArrowRight: '→', ArrowUp: '↑', ArrowDown: '↓', ' ': 'Space' }[k] ?? k;
+}
+
+/** A 2-D pad for two-dimensional continuous actions: click or drag sets both dimensions at once. */
+function Pad2D({ low, high, value, onChange }: { low: number[]; high: number[]; value: number[]; onChange: (v: number[]) => void }) {
+  const set = (e: React.PointerEvent<HTMLDivElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const fx = Math.min(1, Math.max(0, (e.clientX - r.left) / r.width));
+    const fy = Math.min(1, Math.max(0, 1 - (e.clientY - r.top) / r.height));
+    onChange([low[0]! + fx * (high[0]! - low[0]!), low[1]! + fy * (high[1]! - low[1]!)]);
+  };
+  const px = ((value[0]! - low[0]!) / (high[0]! - low[0]!)) * 100;
+  const py = (1 - (value[1]! - low[1]!) / (high[1]! - low[1]!)) * 100;
+  return (
+    <div
+      role="slider"
+      aria-label="2-D action pad"
+      aria-valuetext={value.map((v) => v.toFixed(2)).join(', ')}
+      className="relative aspect-square w-full touch-none rounded-md border border-slate-300 bg-[linear-gradient(#e2e8f0_1px,transparent_1px),linear-gradient(90deg,#e2e8f0_1px,transparent_1px)] bg-[size:25%_25%]"
+      onPointerDown={(e) => {
+        e.currentTarget.setPointerCapture(e.pointerId);
+        set(e);
+      }}
+      onPointerMove={(e) => {
+        if (e.buttons) set(e);
+      }}
+      data-testid="action-pad-2d"
+    >
+      <span className="absolute h-3 w-3 -translate-x-1/2 -translate-y-1/2 rounded-full bg-indigo-600" style={{ left: `${px}%`, top: `${py}%` }} />
+    </div>
+  );
 }
