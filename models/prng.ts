@@ -8,22 +8,16 @@
  *   shuffleInPlace(arr, rng)         Fisher–Yates
  */
 
+import { mulberry32 as mulberry32Fn } from '../envs/random';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
 }
 
+/** The project's one mulberry32 (envs/random.ts) behind the `next()` interface the trainer uses. */
 export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return {
-    next() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
+  return { next: mulberry32Fn(seed) };
 }
 
 /** Mixes integers into one 32-bit seed (murmur3 finaliser per key), so streams for different keys do not overlap. */

@@ -6,17 +6,12 @@
 
 /**
  * mulberry32 (Tommy Ettinger): a 32-bit state, period 2³², fast and good enough for simulation (not for
- * secrets). Returns a function giving uniforms in [0, 1) with 32 bits of resolution.
+ * secrets). One implementation for the whole project lives in envs/random.ts (LaneFollow's tracks are
+ * defined by it); it returns a function giving uniforms in [0, 1) with 32 bits of resolution.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@/envs/random';
+
+export { mulberry32 };
 
 export interface Rng {
   /** Uniform in [0, 1). */
