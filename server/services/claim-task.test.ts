@@ -6,6 +6,7 @@ import type { SessionUser } from '../auth';
 import { jobHandlers } from '../jobs/handlers';
 import { JobRunner } from '../jobs/runner';
 import { callerFor, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
+import { claimSegment } from './claim-segment';
 import { claimTask, labelerProgress } from './claim-task';
 import { submitLabel } from './submit-label';
 
@@ -77,5 +78,28 @@ describe('claiming tasks', () => {
     expect(claimTask(rt, stranger, { projectId })).toBeNull();
     await expect(callerFor(rt, stranger).project.summary({ projectId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(rt.db.select().from(query).where(eq(query.projectId, projectId)).all().length).toBeGreaterThan(0);
+  });
+
+  it('leases a segment of the following states of the same rollout for segment labeling', async () => {
+    const c = await makeUser(rt, 'labeler', 'segment');
+    const api = callerFor(rt, (await makeUser(rt, 'admin', 'segadmin')));
+    await api.project.addMember({ projectId, email: c.email, role: 'labeler' });
+    const held = claimTask(rt, c, { projectId })!;
+    const rolloutId = rt.db.select().from(query).where(eq(query.id, held.queryId)).get()!.rolloutId;
+    // What the segment should add: the open states of that rollout within 30 steps after the held one.
+    const expected = rt.db
+      .select()
+      .from(query)
+      .where(eq(query.projectId, projectId))
+      .all()
+      .filter((q) => q.rolloutId === rolloutId && q.status === 'open' && q.t > held.t && q.t <= held.t + 30)
+      .map((q) => q.t)
+      .sort((x, y) => x - y);
+    const seg = claimSegment(rt, c, { taskId: held.taskId, after: 30 });
+    expect(seg[0]).toEqual({ taskId: held.taskId, t: held.t });
+    expect(seg.slice(1).map((s) => s.t)).toEqual(expected);
+    const queries = rt.db.select().from(task).where(eq(task.labelerId, c.id)).all().map((t) => t.queryId);
+    expect(new Set(queries).size).toBe(queries.length); // never the same state twice
+    expect(() => claimSegment(rt, b, { taskId: held.taskId })).toThrow(/not found/);
   });
 });

@@ -7,6 +7,7 @@ import { useTRPC, useTRPCClient } from '@/trpc/react';
 import { EnvCanvas } from '../../_components/env-canvas';
 import { EmptyState, secondaryButtonClass } from '../../_components/form';
 import { RolloutPlayer } from './rollout-player';
+import { SegmentPanel } from './segment-panel';
 import { SubmitQueue, type PendingLabel } from './submit-queue';
 
 type Task = NonNullable<Awaited<ReturnType<ReturnType<typeof useTRPCClient>['task']['next']['mutate']>>>;
@@ -39,6 +40,8 @@ export function Workspace() {
   const [done, setDone] = useState(0);
   const [lastLabel, setLastLabel] = useState<{ clientId: string; task: Task; labelId?: number } | null>(null);
   const [continuous, setContinuous] = useState<number[] | null>(null);
+  const [segmentMode, setSegmentMode] = useState(false);
+  const [segmentActive, setSegmentActive] = useState(false);
   const shownAt = useRef(performance.now());
   const fetching = useRef(false);
   const seen = useRef(new Set<number>());
@@ -176,8 +179,9 @@ export function Workspace() {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
       if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) && (target as HTMLInputElement).type !== 'range') return;
-      if (e.repeat) return;
+      if (e.repeat || segmentActive) return;
       if (e.key === '?') return setHelp((h) => !h);
+      if (e.key === 'g' || e.key === 'G') return setSegmentMode((m) => !m);
       if (e.key === 'Escape') return setHelp(false);
       if (!current || !space) return;
       if (e.key === 's' || e.key === 'S') return onSkip();
@@ -209,7 +213,22 @@ export function Workspace() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [current, space, continuous, submit, onSkip, onUndo]);
+  }, [current, space, continuous, submit, onSkip, onUndo, segmentActive]);
+
+  const onSegmentLabels = useCallback(
+    (labels: { taskId: number; action: number | null }[]) => {
+      if (!queue || !env) return;
+      for (const l of labels) {
+        if (l.action === null) skip.mutate({ taskId: l.taskId });
+        else queue.enqueue({ clientId: crypto.randomUUID(), taskId: l.taskId, action: l.action, unsure: false, timeMs: Math.round(env.dt * 1000), mode: 'segment' });
+      }
+      const labelled = labels.filter((l) => l.action !== null).length;
+      setDone((d) => d + labelled);
+      setNotice(`Segment done: ${labelled} of ${labels.length} states labelled.`);
+      advance();
+    },
+    [queue, env, skip, advance],
+  );
 
   const onPaint = useCallback(() => {
     const marks = performance.getEntriesByName('label-key');
@@ -266,8 +285,20 @@ export function Workspace() {
             {env && current.envId ? (
               <>
                 <EnvCanvas envId={current.envId} state={current.state} width={640} height={400} caption={`t = ${current.t}`} onPaint={onPaint} testId="task-canvas" />
-                {current.context && (
+                {current.context && !segmentMode && (
                   <RolloutPlayer envId={current.envId} context={current.context} focusT={current.t} dt={env.dt} />
+                )}
+                {current.context && segmentMode && space?.kind === 'discrete' && (
+                  <SegmentPanel
+                    key={current.taskId}
+                    envId={current.envId}
+                    space={space}
+                    context={current.context}
+                    dt={env.dt}
+                    claim={() => client.task.segment.mutate({ taskId: current.taskId })}
+                    onLabels={onSegmentLabels}
+                    onActive={setSegmentActive}
+                  />
                 )}
               </>
             ) : current.frameUrl ? (
@@ -328,6 +359,11 @@ export function Workspace() {
               <button className={secondaryButtonClass} disabled={!lastLabel} onClick={() => void onUndo()}>
                 Undo <kbd>Z</kbd>
               </button>
+              {space?.kind === 'discrete' && current.context && (
+                <button className={`${secondaryButtonClass} ${segmentMode ? 'border-indigo-500 bg-indigo-50' : ''}`} aria-pressed={segmentMode} onClick={() => setSegmentMode((m) => !m)} data-testid="segment-mode">
+                  Segment mode <kbd>G</kbd>
+                </button>
+              )}
             </div>
           </aside>
         </div>
@@ -344,7 +380,7 @@ export function Workspace() {
                   <li><kbd>Enter</kbd> submit · <kbd>A</kbd> accept the policy’s action</li>
                 </>
               )}
-              <li><kbd>S</kbd> skip · <kbd>U</kbd> unsure · <kbd>Z</kbd> undo last · <kbd>?</kbd> this help</li>
+              <li><kbd>S</kbd> skip · <kbd>U</kbd> unsure · <kbd>Z</kbd> undo last · <kbd>G</kbd> segment mode · <kbd>?</kbd> this help</li>
             </ul>
             <button className={`${secondaryButtonClass} mt-3`} onClick={() => setHelp(false)}>
               Close <kbd>Esc</kbd>
