@@ -83,6 +83,8 @@ test('researcher and labeler run a DAgger round end to end', async ({ page, brow
   await expect(page.getByTestId('policy-versions').locator('tbody tr')).toHaveCount(2);
   await expect(page.getByTestId('chart-return').locator('polyline')).toHaveCount(1);
   await screenshot(page, 'dashboard-two-versions');
+  await page.getByTestId('run-baseline').click();
+  await expect(page.getByTestId('chart-success')).toContainText('BC baseline success', { timeout: 60_000 });
   await page.getByTestId('watch-v2').click();
   await expect(page.getByTestId('policy-replay').getByTestId('replay-canvas')).toBeVisible();
   await screenshot(page, 'policy-replay');

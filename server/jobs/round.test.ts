@@ -103,6 +103,14 @@ describe('a DAgger round with simulated labelers', () => {
     expect(replay.states).toHaveLength(replay.length + 1);
     expect(replay.version).toBe(2);
 
+    // A behaviour-cloning baseline at the same label counts, drawn beside the DAgger curve.
+    await api.round.baseline({ projectId });
+    await runner.drain();
+    const withBaseline = await api.project.get({ projectId });
+    expect(withBaseline.baseline.map((b) => b.round)).toEqual([0, 1]);
+    const labels1 = withBaseline.rounds[0]!.newItems + withBaseline.rounds[1]!.labels;
+    expect(withBaseline.baseline[1]).toMatchObject({ labels: labels1, successRate: expect.any(Number), returnMean: expect.any(Number) });
+
     // Rollback: redeploy version 1.
     await api.policy.deploy({ projectId, policyVersionId: versions[0]!.id, reason: 'rollback' });
     expect((await api.project.get({ projectId })).deployed?.version).toBe(1);

@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import { datasetItem, deployment, job, label, policyVersion, project, projectMember, query, round, user } from '@/db/schema';
 import { getEnv } from '@/envs/registry';
 import { notFound } from '../errors';
+import type { BaselinePoint } from '../jobs/baseline-job';
 import { deployedPolicy } from './deploy-policy';
 import { projectSettings } from './project-settings';
 
@@ -59,8 +60,18 @@ export function getProject(db: Db, projectId: number) {
     .innerJoin(user, eq(user.id, projectMember.userId))
     .where(eq(projectMember.projectId, projectId))
     .all();
+  // The latest finished behaviour-cloning baseline (its figures are the job's result).
+  const baselineJob = db
+    .select({ result: job.result })
+    .from(job)
+    .where(and(eq(job.projectId, projectId), eq(job.type, 'baseline.bc'), eq(job.state, 'done')))
+    .orderBy(desc(job.id))
+    .limit(1)
+    .get();
+  const baseline = ((baselineJob?.result as { points?: BaselinePoint[] } | null)?.points ?? []) as BaselinePoint[];
   let cumulative = 0;
   return {
+    baseline,
     id: p.id,
     name: p.name,
     envId: p.envId,

@@ -40,6 +40,7 @@ export function Dashboard({ projectId }: { projectId: number }) {
   const start = useMutation(trpc.round.start.mutationOptions(opts));
   const resume = useMutation(trpc.round.resume.mutationOptions(opts));
   const deploy = useMutation(trpc.policy.deploy.mutationOptions(opts));
+  const baseline = useMutation(trpc.round.baseline.mutationOptions(opts));
   const [episodes, setEpisodes] = useState(1);
   const [watching, setWatching] = useState<number | null>(null);
 
@@ -105,6 +106,11 @@ export function Dashboard({ projectId }: { projectId: number }) {
             Resume round {last.index} ({last.failedPhase})
           </button>
         )}
+        {p.envId && done.length > 0 && (
+          <button className={secondaryButtonClass} disabled={baseline.isPending || p.otherJobs.some((j) => j.type === 'baseline.bc')} onClick={() => baseline.mutate({ projectId })} data-testid="run-baseline">
+            {p.baseline.length ? 'Rerun' : 'Run'} behaviour-cloning baseline
+          </button>
+        )}
         {p.otherJobs.map((j) => (
           <div key={j.id} className="w-64">
             <ProgressBar value={j.progress} label={`${j.type}: ${j.message ?? j.state}`} />
@@ -149,7 +155,10 @@ export function Dashboard({ projectId }: { projectId: number }) {
       <div className="grid gap-4 md:grid-cols-2" data-testid="charts">
         <LineChart
           title="Return (mean ± std)"
-          series={[{ name: 'policy', color: '#4f46e5', points: pts('returnMean', 'returnStd') }]}
+          series={[
+            { name: 'policy', color: '#4f46e5', points: pts('returnMean', 'returnStd') },
+            ...(p.baseline.length ? [{ name: 'BC baseline (same labels)', color: '#64748b', dashed: true, points: p.baseline.map((b) => ({ x: b.round, y: b.returnMean })) }] : []),
+          ]}
           refLines={p.envRewardThreshold !== null ? [{ y: p.envRewardThreshold, label: 'threshold', color: '#16a34a' }] : []}
           testId="chart-return"
         />
@@ -158,6 +167,7 @@ export function Dashboard({ projectId }: { projectId: number }) {
           series={[
             { name: 'success', color: '#16a34a', points: pts('successRate') },
             { name: 'expert agreement', color: '#ea580c', points: pts('expertAgreement'), dashed: true },
+            ...(p.baseline.length ? [{ name: 'BC baseline success', color: '#64748b', dashed: true, points: p.baseline.map((b) => ({ x: b.round, y: b.successRate })) }] : []),
           ]}
           refLines={[{ y: 1, label: 'expert', color: '#94a3b8' }]}
           testId="chart-success"
