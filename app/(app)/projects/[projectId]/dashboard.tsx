@@ -163,10 +163,11 @@ export function Dashboard({ projectId }: { projectId: number }) {
           testId="chart-return"
         />
         <LineChart
-          title="Success rate and agreement with the expert"
+          title="Success rate and agreement"
           series={[
             { name: 'success', color: '#16a34a', points: pts('successRate') },
             { name: 'expert agreement', color: '#ea580c', points: pts('expertAgreement'), dashed: true },
+            { name: 'labeler agreement', color: '#a855f7', points: p.rounds.filter((r) => r.index > 0 && r.meanAgreement !== null && r.labels > 0).map((r) => ({ x: r.index, y: r.meanAgreement as number })) },
             ...(p.baseline.length ? [{ name: 'BC baseline success', color: '#64748b', dashed: true, points: p.baseline.map((b) => ({ x: b.round, y: b.successRate })) }] : []),
           ]}
           refLines={[{ y: 1, label: 'expert', color: '#94a3b8' }]}
