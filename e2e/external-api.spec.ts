@@ -39,6 +39,9 @@ test('an external simulator pulls the policy, posts rollouts, and gets the retra
   expect((await post({ observations: [[0, 0, 0, 0]], actions: [0], frames: [Buffer.from('not an image').toString('base64')] })).status).toBe(400);
   const other = await api.call<{ id: number }>('project.create', { name: 'other', config: { spaces: { observation: { size: 4 }, action: { kind: 'discrete', n: 2 } } } });
   expect((await post({ observations: [[0, 0, 0, 0]], actions: [0] }, `Bearer ${token}`, other.id)).status).toBe(403);
+  // Oversized tRPC bodies are refused before they are read.
+  const big = await fetch(`${baseURL}/api/trpc/label.submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { pad: 'x'.repeat(1_100_000) } }) });
+  expect(big.status).toBe(413);
   expect((await api.call<{ rounds: { newItems: number }[] }>('project.get', { projectId }, 'query')).rounds[0]!.newItems).toBe(0);
 
   // Round 0: expert demonstrations from the rig, then behaviour cloning.

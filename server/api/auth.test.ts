@@ -47,4 +47,16 @@ describe('role checks', () => {
     expect(await sessionUser(rt.auth, headers)).toMatchObject({ id: u.id, role: 'labeler' });
     expect(await sessionUser(rt.auth, new Headers({ cookie: 'better-auth.session_token=forged' }))).toBeNull();
   });
+
+  it('refuses an expired session', async () => {
+    const u = await makeUser(rt, 'labeler', 'expiring');
+    const res = await rt.auth.api.signInEmail({ body: { email: u.email, password: 'password123' }, asResponse: true });
+    const headers = new Headers({ cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]! });
+    const { sessionUser } = await import('../auth');
+    expect(await sessionUser(rt.auth, headers)).toMatchObject({ id: u.id });
+    const { session } = await import('@/db/schema');
+    const { eq } = await import('drizzle-orm');
+    rt.db.update(session).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(session.userId, u.id)).run();
+    expect(await sessionUser(rt.auth, headers)).toBeNull();
+  });
 });

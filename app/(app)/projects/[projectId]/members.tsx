@@ -34,8 +34,6 @@ export function Members({ projectId, members }: { projectId: number; members: { 
         <form
           className="flex flex-wrap items-end gap-2"
           aria-label="Add member"
-          noValidate
-          data-testid="add-member-form"
           onSubmit={async (e) => {
             e.preventDefault();
             const form = e.currentTarget;
@@ -51,28 +49,16 @@ export function Members({ projectId, members }: { projectId: number; members: { 
             }
           }}
         >
-          <div className="min-w-[12rem] flex-1">
-            <Field label="Add by email" errors={errors.email}>
-              <input name="email" type="email" autoComplete="off" className={inputClass} placeholder="labeler@lab.org" data-testid="add-member-email" />
-            </Field>
-          </div>
-          <div className="w-32">
-            <Field label="Role" errors={errors.role}>
-              <select name="role" className={inputClass} defaultValue="labeler" data-testid="add-member-role">
-                <option value="labeler">labeler</option>
-                <option value="researcher">researcher</option>
-              </select>
-            </Field>
-          </div>
-          <button className={buttonClass} disabled={add.isPending} data-testid="add-member">
-            Add
-          </button>
+          <Field label="Add by email" errors={errors.email}>
+            <input name="email" className={inputClass} placeholder="labeler@lab.org" />
+          </Field>
+          <select name="role" className={`${inputClass} w-32`} aria-label="Role" defaultValue="labeler">
+            <option value="labeler">labeler</option>
+            <option value="researcher">researcher</option>
+          </select>
+          <button className={buttonClass}>Add</button>
         </form>
-        {msg && (
-          <p role="alert" className="text-sm text-red-600">
-            {msg}
-          </p>
-        )}
+        {msg && <p role="alert" className="text-sm text-red-600">{msg}</p>}
 
         <h3 className="pt-2 font-medium">Invitation and study links</h3>
         <div className="flex flex-wrap gap-2">
@@ -118,20 +104,18 @@ export function Members({ projectId, members }: { projectId: number; members: { 
                   <th className="px-2 py-1">Labels/min</th>
                   <th className="px-2 py-1">Median time</th>
                   <th className="px-2 py-1">Weight</th>
-                  <th className="px-2 py-1">Flagged</th>
                 </tr>
               </thead>
               <tbody>
                 {labelers.data?.map((l) => (
-                  <tr key={l.labelerId} className={`border-t border-slate-100 ${l.flagged ? 'bg-red-50' : ''}`} data-testid={`labeler-${l.labelerId}`}>
-                    <td className="px-2 py-1">{l.email}</td>
+                  <tr key={l.labelerId} className={`border-t border-slate-100 ${l.flagged ? 'bg-red-50' : ''}`}>
+                    <td className="px-2 py-1">{l.email}{l.flagged && <span className="ml-1 text-red-700">flagged</span>}</td>
                     <td className="px-2 py-1">{l.labels}</td>
                     <td className="px-2 py-1">{l.goldAccuracy === null ? '—' : `${(l.goldAccuracy * 100).toFixed(0)}% (${l.goldCorrect}/${l.goldTotal})`}</td>
                     <td className="px-2 py-1">{l.agreementWithConsensus === null ? '—' : `${(l.agreementWithConsensus * 100).toFixed(0)}%`}</td>
                     <td className="px-2 py-1">{l.labelsPerMinute === null ? '—' : l.labelsPerMinute.toFixed(1)}</td>
                     <td className="px-2 py-1">{l.medianTimeMs === null ? '—' : `${(l.medianTimeMs / 1000).toFixed(2)} s`}</td>
                     <td className="px-2 py-1">{l.weight.toFixed(2)}</td>
-                    <td className="px-2 py-1">{l.flagged ? <span className="font-medium text-red-700">flagged</span> : 'no'}</td>
                   </tr>
                 ))}
               </tbody>
