@@ -4,12 +4,19 @@
  * acknowledged label; `verifyLabels` then checks each acknowledged label is in the database exactly once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
 export class Http {
   private cookie = '';
+  email = '';
   constructor(readonly base: string) {}
+
+  get sessionCookie(): string {
+    return this.cookie;
+  }
 
   async signIn(email: string, password: string): Promise<void> {
     const res = await fetch(`${this.base}/api/auth/sign-in/email`, {
@@ -20,6 +27,7 @@ export class Http {
     });
     if (!res.ok) throw new Error(`sign-in ${email}: ${res.status} ${await res.text()}`);
     this.cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    this.email = email;
   }
 
   /** Calls a tRPC procedure; throws with the server's message on an error. */
@@ -53,66 +61,171 @@ export interface Ack {
 
 export interface LoadStats {
   acks: Ack[];
+  /** Round trips of the batched request that submits a label and claims the next task. */
   submitMs: number[];
+  /** Round trips of a claim on its own (the first task, or after the queue was empty). */
   nextMs: number[];
   errors: string[];
   /** Requests refused because the server was down (expected during a kill test). */
   connectionErrors: number;
 }
 
-/** Runs labelers until `until()` says stop. Each gives the action 0 (or the box's lower corner). */
+export type CallResult<T = unknown> = { ok: true; data: T } | { ok: false; status: number; code?: string; message: string };
+
+/**
+ * tRPC calls batched into one POST, as the browser's httpBatchLink sends them (the labeling workspace
+ * submits a label and asks for the next task in the same tick). Node's own HTTP client with a kept-alive
+ * socket: the load generator shares the machine with the server, so it should cost little.
+ */
+export class BatchClient {
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly url: URL;
+  constructor(
+    base: string,
+    private readonly cookie: string,
+  ) {
+    this.url = new URL(base);
+  }
+
+  call(calls: { proc: string; input: unknown }[]): Promise<CallResult[]> {
+    const body = JSON.stringify(Object.fromEntries(calls.map((c, i) => [i, { json: c.input }])));
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: this.url.hostname,
+          port: this.url.port,
+          method: 'POST',
+          path: `/api/trpc/${calls.map((c) => c.proc).join(',')}?batch=1`,
+          agent: this.agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: this.cookie },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              const items = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
+              if (!Array.isArray(items)) throw new Error(`batch: ${res.statusCode} ${JSON.stringify(items).slice(0, 200)}`);
+              resolve(
+                (items as { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string; httpStatus?: number } } } }[]).map((it) =>
+                  it.error
+                    ? { ok: false, status: it.error.json?.data?.httpStatus ?? res.statusCode ?? 0, code: it.error.json?.data?.code, message: it.error.json?.message ?? 'error' }
+                    : { ok: true, data: it.result?.data?.json },
+                ),
+              );
+            } catch (e) {
+              reject(e);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+export async function signInAll(base: string, labelers: { email: string; password: string }[]): Promise<Http[]> {
+  const sessions: Http[] = [];
+  for (const l of labelers) {
+    const http = new Http(base);
+    await http.signIn(l.email, l.password);
+    sessions.push(http);
+  }
+  return sessions;
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null elsewhere. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 export async function runLabelers(
   base: string,
-  labelers: { email: string; password: string }[],
+  labelers: { email: string; password: string }[] | Http[],
   opts: { until: () => boolean; action: (task: { taskId: number }) => unknown; onAck?: (a: Ack) => void },
 ): Promise<LoadStats> {
   const stats: LoadStats = { acks: [], submitMs: [], nextMs: [], errors: [], connectionErrors: 0 };
   let seq = 0;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   await Promise.all(
     labelers.map(async (l) => {
-      const http = new Http(base);
-      await http.signIn(l.email, l.password);
-      while (!opts.until()) {
-        try {
-          let t0 = performance.now();
-          const task = await http.call<{ taskId: number } | null>('task.next', {});
-          stats.nextMs.push(performance.now() - t0);
-          if (!task) {
-            await new Promise((r) => setTimeout(r, 50));
-            continue;
-          }
-          const clientId = `load-${process.pid}-${l.email}-${seq++}`;
-          const input = { taskId: task.taskId, clientId, action: opts.action(task), timeMs: 300, mode: 'key' };
-          // Retry the same client id until acknowledged: idempotency makes this safe.
-          for (let attempt = 0; ; attempt++) {
-            try {
-              t0 = performance.now();
-              const r = await http.call<{ labelId: number }>('label.submit', input);
-              stats.submitMs.push(performance.now() - t0);
-              const ack = { clientId, labelId: r.labelId, labeler: l.email };
-              stats.acks.push(ack);
-              opts.onAck?.(ack);
-              break;
-            } catch (e) {
-              if (isConnectionError(e) && !opts.until()) {
-                stats.connectionErrors++;
-                await new Promise((r) => setTimeout(r, 100 + attempt * 50));
+      let session: Http;
+      if (l instanceof Http) session = l;
+      else {
+        session = new Http(base);
+        await session.signIn(l.email, l.password);
+      }
+      const email = session.email;
+      const client = new BatchClient(base, session.sessionCookie);
+      let task: { taskId: number } | null = null;
+      try {
+        while (!opts.until() && stats.errors.length <= 100) {
+          try {
+            if (!task) {
+              const t0 = performance.now();
+              const [next] = await client.call([{ proc: 'task.next', input: {} }]);
+              stats.nextMs.push(performance.now() - t0);
+              if (!next!.ok) {
+                stats.errors.push(`task.next: ${next!.status} ${next!.message}`);
                 continue;
               }
-              throw e;
+              task = next!.data as { taskId: number } | null;
+              if (!task) await sleep(50);
+              continue;
             }
+            // Submit this task's label and claim the next in one request; retry the same client id until
+            // acknowledged (idempotency makes that safe; a claim lost with a dropped connection simply expires).
+            const clientId = `load-${process.pid}-${email}-${seq++}`;
+            const input = { taskId: task.taskId, clientId, action: opts.action(task), timeMs: 300, mode: 'key' };
+            for (let attempt = 0; ; attempt++) {
+              try {
+                const t0 = performance.now();
+                const [sub, next] = await client.call([
+                  { proc: 'label.submit', input },
+                  { proc: 'task.next', input: {} },
+                ]);
+                stats.submitMs.push(performance.now() - t0);
+                if (!sub!.ok) {
+                  stats.errors.push(`label.submit: ${sub!.status} ${sub!.message}`);
+                  task = null;
+                } else {
+                  const ack = { clientId, labelId: (sub!.data as { labelId: number }).labelId, labeler: email };
+                  stats.acks.push(ack);
+                  opts.onAck?.(ack);
+                  task = next!.ok ? (next!.data as { taskId: number } | null) : null;
+                  if (!next!.ok) stats.errors.push(`task.next: ${next!.status} ${next!.message}`);
+                }
+                break;
+              } catch (e) {
+                if (!isConnectionError(e) || opts.until()) throw e;
+                stats.connectionErrors++;
+                await sleep(100 + attempt * 50);
+              }
+            }
+          } catch (e) {
+            if (isConnectionError(e)) {
+              stats.connectionErrors++;
+              await sleep(100);
+              // The server may have restarted: the session cookie is still valid (sessions are rows).
+              continue;
+            }
+            stats.errors.push((e as Error).message);
           }
-        } catch (e) {
-          if (isConnectionError(e)) {
-            stats.connectionErrors++;
-            await new Promise((r) => setTimeout(r, 100));
-            if (opts.until()) break;
-            // The server may have restarted: the session cookie is still valid (sessions are rows).
-            continue;
-          }
-          stats.errors.push((e as Error).message);
-          if (stats.errors.length > 100) break;
         }
+      } finally {
+        client.close();
       }
     }),
   );
@@ -121,7 +234,8 @@ export async function runLabelers(
 
 function isConnectionError(e: unknown): boolean {
   const msg = String((e as Error)?.message ?? '') + String((e as { cause?: { code?: string } })?.cause?.code ?? '');
-  return /fetch failed|ECONNREFUSED|ECONNRESET|UND_ERR|socket hang up|other side closed/i.test(msg);
+  const code = String((e as { code?: string })?.code ?? '');
+  return /fetch failed|ECONNREFUSED|ECONNRESET|EPIPE|UND_ERR|socket hang up|other side closed/i.test(msg + code);
 }
 
 /** Every acknowledged label is in the database exactly once, and how many leases expired unanswered (those states went back to the queue). */
@@ -153,7 +267,9 @@ export interface ServerHandle {
 export async function startServer(root: string, env: Record<string, string>, port: number): Promise<ServerHandle> {
   const log: string[] = [];
   // One process (`node --import tsx`), so a SIGKILL really stops the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
+  // SERVER_NODE_ARGS adds Node flags to the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const extra = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,16 @@
 /**
  * `npm run bench:load`: 50 simulated labelers claim and submit tasks over HTTP for 60 s against `npm start`
  * on loopback (a fresh data directory), then every acknowledged label is checked to be in the database
- * exactly once. Prints throughput, p50/p99 latencies and errors.
+ * exactly once. Each labeler sends one request per label, batching the submission with the claim of its
+ * next task the way the browser's tRPC batch link does. Prints throughput, p50/p99 latencies, errors, and
+ * CPU time per label of the server and of this load generator (they share the machine).
  *   --labelers N  --seconds S  --kill-at S (SIGKILL the server at S seconds, restart it, keep going)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Http, percentile, runLabelers, startServer, verifyLabels, type ServerHandle } from './load-lib';
+import { Http, percentile, processCpuMs, runLabelers, signInAll, startServer, verifyLabels, type ServerHandle } from './load-lib';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -61,6 +63,9 @@ for (let i = 0; i < N; i++) {
   labelers.push({ email, password: 'labeler-password' });
 }
 
+const sessions = await signInAll(server.base, labelers);
+const serverCpu0 = processCpuMs(server.child.pid!);
+const clientCpu0 = process.cpuUsage();
 const t0 = Date.now();
 const killAt = values['kill-at'] ? Number(values['kill-at']) * 1000 : null;
 let killed = false;
@@ -74,9 +79,12 @@ const killer = killAt
       console.log(`[load] server restarted after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     })()
   : Promise.resolve();
-const stats = await runLabelers(server.base, labelers, { until: () => Date.now() - t0 > seconds * 1000, action: () => 0 });
+const stats = await runLabelers(server.base, sessions, { until: () => Date.now() - t0 > seconds * 1000, action: () => 0 });
 await killer;
 const elapsed = (Date.now() - t0) / 1000;
+// CPU per label, server and load generator apart: on a shared 2-core machine this is steadier than wall time.
+const serverCpu1 = killed ? null : processCpuMs(server.child.pid!);
+const clientCpu = process.cpuUsage(clientCpu0);
 await server.stop('SIGTERM');
 const check = verifyLabels(path.join(dataDir, 'dagger-studio.sqlite'), stats.acks);
 const sub = [...stats.submitMs].sort((a, b) => a - b);
@@ -86,9 +94,15 @@ const result = {
   seconds: Math.round(elapsed * 10) / 10,
   labels_acknowledged: stats.acks.length,
   labels_per_second: Math.round((stats.acks.length / elapsed) * 10) / 10,
-  submit_ms: { p50: +percentile(sub, 50).toFixed(2), p99: +percentile(sub, 99).toFixed(2) },
-  next_ms: { p50: +percentile(nxt, 50).toFixed(2), p99: +percentile(nxt, 99).toFixed(2) },
+  // One request submits a label and claims the next task (batched, as the browser's tRPC link sends them).
+  submit_ms: { p50: +percentile(sub, 50).toFixed(2), p99: +percentile(sub, 99).toFixed(2), requests: sub.length },
+  // Claims on their own: each labeler's first task, and retries after the queue was empty.
+  claim_only_ms: { p50: +percentile(nxt, 50).toFixed(2), p99: +percentile(nxt, 99).toFixed(2), requests: nxt.length },
   errors: stats.errors.length,
+  server_cpu_ms_per_label: serverCpu0 !== null && serverCpu1 !== null ? +((serverCpu1 - serverCpu0) / stats.acks.length).toFixed(3) : null,
+  client_cpu_ms_per_label: +((clientCpu.user + clientCpu.system) / 1000 / stats.acks.length).toFixed(3),
+  cpus: os.cpus().length,
+  loadavg_1m: +os.loadavg()[0]!.toFixed(2),
   connection_errors_while_down: stats.connectionErrors,
   killed,
   ...check,

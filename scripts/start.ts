@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { createTrpcNodeHandler, TRPC_BASE_PATH } from '../server/api/node-handler';
 import { ConfigError, config } from '../server/config';
 import { runtime } from '../server/runtime';
 import { ensureAdmin } from '../server/services/ensure-admin';
@@ -72,7 +73,12 @@ const { default: next } = await import('next');
 const app = next({ dev: false, dir: root, hostname: cfg.HOST, port: cfg.PORT });
 await app.prepare();
 const handle = app.getRequestHandler();
-const server = http.createServer((req, res) => void handle(req, res));
+// The labeling API answers straight from Node; pages, route handlers and assets go through Next.
+const trpc = createTrpcNodeHandler(rt);
+const server = http.createServer((req, res) => {
+  if (req.url?.startsWith(TRPC_BASE_PATH)) trpc(req, res);
+  else void handle(req, res);
+});
 server.on('error', (e: NodeJS.ErrnoException) =>
   fail(e.code === 'EADDRINUSE' ? `PORT: ${cfg.PORT} is already in use (set PORT to a free port)` : String(e)),
 );

@@ -146,9 +146,16 @@ export const label = sqliteTable(
     mode: text('mode').notNull(),
     /** Client-generated id: re-submitting the same id returns the first result (idempotent). */
     clientId: text('client_id').notNull(),
+    /** Copied from the query (gold is fixed when a state is selected), so a labeler's gold record is one index range. */
+    gold: integer('gold', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('label_client_idx').on(t.labelerId, t.clientId), index('label_query_idx').on(t.queryId), index('label_project_labeler_idx').on(t.projectId, t.labelerId)],
+  (t) => [
+    uniqueIndex('label_client_idx').on(t.labelerId, t.clientId),
+    index('label_query_idx').on(t.queryId),
+    index('label_project_labeler_idx').on(t.projectId, t.labelerId),
+    index('label_gold_idx').on(t.projectId, t.labelerId, t.gold),
+  ],
 );
 
 export const DATASET_SOURCES = ['demonstration', 'dagger', 'import'] as const;

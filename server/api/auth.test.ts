@@ -44,8 +44,8 @@ describe('role checks', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     const { sessionUser } = await import('../auth');
     const headers = new Headers({ cookie: cookie.split(';')[0]! });
-    expect(await sessionUser(rt.auth, headers)).toMatchObject({ id: u.id, role: 'labeler' });
-    expect(await sessionUser(rt.auth, new Headers({ cookie: 'better-auth.session_token=forged' }))).toBeNull();
+    expect(await sessionUser(rt, headers)).toMatchObject({ id: u.id, role: 'labeler' });
+    expect(await sessionUser(rt, new Headers({ cookie: 'better-auth.session_token=forged' }))).toBeNull();
   });
 
   it('refuses an expired session', async () => {
@@ -53,10 +53,37 @@ describe('role checks', () => {
     const res = await rt.auth.api.signInEmail({ body: { email: u.email, password: 'password123' }, asResponse: true });
     const headers = new Headers({ cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]! });
     const { sessionUser } = await import('../auth');
-    expect(await sessionUser(rt.auth, headers)).toMatchObject({ id: u.id });
+    expect(await sessionUser(rt, headers)).toMatchObject({ id: u.id });
     const { session } = await import('@/db/schema');
     const { eq } = await import('drizzle-orm');
     rt.db.update(session).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(session.userId, u.id)).run();
-    expect(await sessionUser(rt.auth, headers)).toBeNull();
+    expect(await sessionUser(rt, headers)).toBeNull();
+  });
+
+  it('answers from the session row on the fast path, and lets better-auth slide the expiry when due', async () => {
+    const u = await makeUser(rt, 'researcher', 'sliding');
+    const res = await rt.auth.api.signInEmail({ body: { email: u.email, password: 'password123' }, asResponse: true });
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const headers = new Headers({ cookie });
+    const { sessionUser, signedSessionToken, SESSION_EXPIRES_IN_S, SESSION_UPDATE_AGE_S } = await import('../auth');
+    const { session } = await import('@/db/schema');
+    const { eq } = await import('drizzle-orm');
+    const token = signedSessionToken(cookie, rt.config.authSecret);
+    expect(rt.db.select({ userId: session.userId }).from(session).where(eq(session.token, token!)).get()?.userId).toBe(u.id);
+    // A valid token with someone else's signature, or a tampered token, is refused.
+    expect(signedSessionToken(`better-auth.session_token=${token}.${'A'.repeat(43)}=`, rt.config.authSecret)).toBeNull();
+    expect(signedSessionToken(cookie.replace('=', '=x'), rt.config.authSecret)).toBeNull();
+    // A role change shows at once (no cache).
+    rt.db.update((await import('@/db/schema')).user).set({ role: 'labeler' }).where(eq((await import('@/db/schema')).user.id, u.id)).run();
+    expect(await sessionUser(rt, headers)).toMatchObject({ id: u.id, role: 'labeler' });
+    // A session older than the update age is refreshed by better-auth: its expiry moves forward.
+    const stale = new Date(Date.now() + (SESSION_EXPIRES_IN_S - SESSION_UPDATE_AGE_S - 60) * 1000);
+    rt.db.update(session).set({ expiresAt: stale }).where(eq(session.token, token!)).run();
+    expect(await sessionUser(rt, headers)).toMatchObject({ id: u.id });
+    const after = rt.db.select({ e: session.expiresAt }).from(session).where(eq(session.token, token!)).get()!.e;
+    expect(after.getTime()).toBeGreaterThan(stale.getTime() + 60_000);
+    // Signing out (the session row deleted) takes effect on the next request.
+    rt.db.delete(session).where(eq(session.token, token!)).run();
+    expect(await sessionUser(rt, headers)).toBeNull();
   });
 });

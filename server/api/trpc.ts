@@ -7,7 +7,6 @@
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
-import superjson from 'superjson';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { projectMember } from '@/db/schema';
@@ -16,6 +15,7 @@ import { sessionUser, type Auth, type SessionUser } from '../auth';
 import { fieldErrorsOf, toTRPCError } from '../errors';
 import type { Runtime } from '../runtime';
 import { takeRateLimit } from '../services/rate-limit';
+import { transformer } from './transformer';
 
 // 1. Context ----------------------------------------------------------------------------------------
 export interface InnerContext {
@@ -32,13 +32,13 @@ export function createInnerContext(runtime: Runtime, user: SessionUser | null, h
 }
 
 export async function createContext(runtime: Runtime, headers: Headers): Promise<InnerContext> {
-  const user = await sessionUser(runtime.auth, headers);
+  const user = await sessionUser(runtime, headers);
   return createInnerContext(runtime, user, headers);
 }
 
 // 2. Initialisation ------------------------------------------------------------------------------------
 const t = initTRPC.context<InnerContext>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     return { ...shape, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrorsOf(error.cause) } };
   },

@@ -11,6 +11,7 @@ import type { SessionUser } from '../auth';
 import { crowdStatus } from './invites';
 import { actionsMatch } from '../dagger/metrics';
 import { actionSpaceOf, projectSettings } from './project-settings';
+import { prepared } from './prepared';
 import type { Runtime } from '../runtime';
 
 export const claimTaskInput = z.object({
@@ -55,57 +56,66 @@ export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof
   }
   const claimed = rt.db.transaction(
     (tx) => {
-      const liveTasks = sql`(select count(*) from ${task} where ${task.queryId} = ${query.id} and (${task.state} = 'submitted' or (${task.state} = 'leased' and ${task.leaseExpiresAt} > ${now})))`;
+      // Only projects the labeler is a member of, whatever projectId the request names.
+      const projects = prepared(tx, 'claim.memberships', (d) =>
+        d.select({ id: projectMember.projectId }).from(projectMember).where(eq(projectMember.userId, sql.placeholder('userId'))).prepare(),
+      )
+        .all({ userId: labeler.id })
+        .map((p) => p.id)
+        .filter((id) => !input.projectId || id === input.projectId);
       // One index walk per project (query_open_idx is ordered by id), so the first match ends the search;
       // a single query over all projects would evaluate the subqueries for every open state, then sort.
-      // Only projects the labeler is a member of, whatever projectId the request names.
-      const projects = tx
-        .select({ id: projectMember.projectId })
-        .from(projectMember)
-        .where(and(eq(projectMember.userId, labeler.id), input.projectId ? eq(projectMember.projectId, input.projectId) : undefined))
-        .all()
-        .map((p) => p.id);
+      const next = prepared(tx, 'claim.next', (d) => {
+        const now = sql.placeholder('now');
+        const liveTasks = sql`(select count(*) from ${task} where ${task.queryId} = ${query.id} and (${task.state} = 'submitted' or (${task.state} = 'leased' and ${task.leaseExpiresAt} > ${now})))`;
+        return d
+          .select({ id: query.id, projectId: query.projectId })
+          .from(query)
+          .innerJoin(round, and(eq(round.id, query.roundId), eq(round.phase, 'labeling')))
+          .where(
+            and(
+              eq(query.projectId, sql.placeholder('projectId')),
+              eq(query.status, 'open'),
+              gt(query.id, sql.placeholder('afterId')),
+              sql`not exists (select 1 from ${task} where ${task.queryId} = ${query.id} and ${task.labelerId} = ${sql.placeholder('labelerId')})`,
+              sql`${liveTasks} < ${query.labelsRequired}`,
+            ),
+          )
+          .orderBy(asc(query.id))
+          .limit(1)
+          .prepare();
+      });
       const find = (afterId: number) => {
         let best: { id: number; projectId: number } | undefined;
         for (const projectId of projects) {
-          const hit = tx
-            .select({ id: query.id, projectId: query.projectId })
-            .from(query)
-            .innerJoin(round, and(eq(round.id, query.roundId), eq(round.phase, 'labeling')))
-            .where(
-              and(
-                eq(query.projectId, projectId),
-                eq(query.status, 'open'),
-                gt(query.id, afterId),
-                sql`not exists (select 1 from ${task} where ${task.queryId} = ${query.id} and ${task.labelerId} = ${labeler.id})`,
-                sql`${liveTasks} < ${query.labelsRequired}`,
-              ),
-            )
-            .orderBy(asc(query.id))
-            .limit(1)
-            .get();
+          const hit = next.get({ projectId, afterId, labelerId: labeler.id, now });
           if (hit && (!best || hit.id < best.id)) best = hit;
         }
         return best;
       };
       // Fast path: queries are handed out in id order, so start after the last one this labeler got.
       // If nothing is left there, scan from the start (a lease that expired may have freed an older one).
-      const cursor = tx.select({ last: sql<number | null>`max(${task.queryId})` }).from(task).where(eq(task.labelerId, labeler.id)).get()?.last ?? 0;
+      const cursor =
+        prepared(tx, 'claim.cursor', (d) =>
+          d.select({ last: sql<number | null>`max(${task.queryId})` }).from(task).where(eq(task.labelerId, sql.placeholder('labelerId'))).prepare(),
+        ).get({ labelerId: labeler.id })?.last ?? 0;
       const candidate = find(cursor) ?? (cursor > 0 ? find(0) : undefined);
       if (!candidate) return null;
       const settings = projectSettings(tx, candidate.projectId);
-      return tx
-        .insert(task)
-        .values({
-          queryId: candidate.id,
-          projectId: candidate.projectId,
-          labelerId: labeler.id,
-          state: 'leased',
-          leasedAt: now,
-          leaseExpiresAt: now + settings.leaseSeconds * 1000,
-        })
-        .returning()
-        .get();
+      return prepared(tx, 'claim.insert', (d) =>
+        d
+          .insert(task)
+          .values({
+            queryId: sql.placeholder('queryId'),
+            projectId: sql.placeholder('projectId'),
+            labelerId: sql.placeholder('labelerId'),
+            state: 'leased',
+            leasedAt: sql.placeholder('now'),
+            leaseExpiresAt: sql.placeholder('expires'),
+          })
+          .returning()
+          .prepare(),
+      ).get({ queryId: candidate.id, projectId: candidate.projectId, labelerId: labeler.id, now, expires: now + settings.leaseSeconds * 1000 });
     },
     { behavior: 'immediate' },
   );
@@ -115,14 +125,16 @@ export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof
 
 /** The labeler-facing view of one of their tasks (never says whether it is a gold state). */
 export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): TaskView | null {
-  const row = rt.db
-    .select({ task, query, projectName: project.name, envId: project.envId, roundIndex: round.index })
-    .from(task)
-    .innerJoin(query, eq(query.id, task.queryId))
-    .innerJoin(project, eq(project.id, task.projectId))
-    .innerJoin(round, eq(round.id, query.roundId))
-    .where(and(eq(task.id, taskId), eq(task.labelerId, labeler.id)))
-    .get();
+  const row = prepared(rt.db, 'taskView', (d) =>
+    d
+      .select({ task, query, projectName: project.name, envId: project.envId, roundIndex: round.index })
+      .from(task)
+      .innerJoin(query, eq(query.id, task.queryId))
+      .innerJoin(project, eq(project.id, task.projectId))
+      .innerJoin(round, eq(round.id, query.roundId))
+      .where(and(eq(task.id, sql.placeholder('taskId')), eq(task.labelerId, sql.placeholder('labelerId'))))
+      .prepare(),
+  ).get({ taskId, labelerId: labeler.id });
   if (!row) return null;
   const settings = projectSettings(rt.db, row.task.projectId);
   let context: TaskView['context'] = null;

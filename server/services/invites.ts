@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { invite, label, participant, projectMember, user } from '@/db/schema';
 import { createUser, type SessionUser } from '../auth';
 import { badInput, forbidden, notFound } from '../errors';
+import { prepared } from './prepared';
 import type { Runtime } from '../runtime';
 
 export const createInviteInput = z.object({
@@ -127,12 +128,14 @@ export async function joinCrowd(rt: Runtime, raw: z.input<typeof joinCrowdInput>
 
 /** For a crowd participant: how many tasks they may still do, and their code once done. Null for others. */
 export function crowdStatus(db: Runtime['db'], userId: string) {
-  const p = db
-    .select({ participant, taskCap: invite.taskCap, projectId: invite.projectId, revokedAt: invite.revokedAt })
-    .from(participant)
-    .innerJoin(invite, eq(invite.id, participant.inviteId))
-    .where(eq(participant.userId, userId))
-    .get();
+  const p = prepared(db, 'crowdStatus', (d) =>
+    d
+      .select({ participant, taskCap: invite.taskCap, projectId: invite.projectId, revokedAt: invite.revokedAt })
+      .from(participant)
+      .innerJoin(invite, eq(invite.id, participant.inviteId))
+      .where(eq(participant.userId, sql.placeholder('userId')))
+      .prepare(),
+  ).get({ userId });
   if (!p) return null;
   const done = db.select({ n: sql<number>`count(*)` }).from(label).where(and(eq(label.labelerId, userId), eq(label.projectId, p.projectId))).get()?.n ?? 0;
   const cap = p.taskCap ?? Infinity;

@@ -2,12 +2,13 @@
  * Labeler quality from gold states (states whose answer the scripted expert or a researcher knows) and
  * agreement with consensus. Weights feed the weighted majority vote in aggregation.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { datasetItem, label, query, user } from '@/db/schema';
 import { labelerAccuracy, labelerWeight } from '../dagger/aggregate';
 import { actionsMatch } from '../dagger/metrics';
 import { actionSpaceOf, projectSettings } from './project-settings';
+import { prepared } from './prepared';
 
 interface GoldTally {
   correct: number;
@@ -16,12 +17,18 @@ interface GoldTally {
 
 function goldTallies(db: DbOrTx, projectId: number, labelerIds?: string[]): Map<string, GoldTally> {
   const space = actionSpaceOf(db, projectId);
-  const rows = db
-    .select({ labelerId: label.labelerId, action: label.action, gold: query.goldAction })
-    .from(label)
-    .innerJoin(query, eq(query.id, label.queryId))
-    .where(and(eq(label.projectId, projectId), eq(query.isGold, true), labelerIds ? inArray(label.labelerId, labelerIds) : undefined))
-    .all();
+  const select = (d: DbOrTx) =>
+    d.select({ labelerId: label.labelerId, action: label.action, gold: query.goldAction }).from(label).innerJoin(query, eq(query.id, label.queryId));
+  // Per labeler (the vote weights of one state's few labelers, on every label) or the whole project (the stats page).
+  const rows = labelerIds
+    ? labelerIds.flatMap((labelerId) =>
+        prepared(db, 'goldTallies.labeler', (d) =>
+          select(d)
+            .where(and(eq(label.projectId, sql.placeholder('projectId')), eq(label.labelerId, sql.placeholder('labelerId')), eq(label.gold, true)))
+            .prepare(),
+        ).all({ projectId, labelerId }),
+      )
+    : select(db).where(and(eq(label.projectId, projectId), eq(label.gold, true))).all();
   const out = new Map<string, GoldTally>();
   for (const r of rows) {
     const t = out.get(r.labelerId) ?? { correct: 0, total: 0 };

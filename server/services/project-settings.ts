@@ -2,7 +2,7 @@
  * A project's settings: the DAgger hyper-parameters (server/dagger/round.ts) plus the labeling-workspace
  * and crowd settings, validated with zod on every read so a row edited by hand cannot smuggle in garbage.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
 import { project } from '@/db/schema';
@@ -10,6 +10,7 @@ import { getEnv } from '@/envs/registry';
 import type { ActionSpace, BoxSpace } from '@/envs/types';
 import { daggerConfigSchema } from '../dagger/round';
 import { notFound } from '../errors';
+import { prepared } from './prepared';
 
 export const projectSettingsSchema = daggerConfigSchema.extend({
   /** Seconds a labeler holds a task before it returns to the queue. */
@@ -34,10 +35,35 @@ export const projectSettingsSchema = daggerConfigSchema.extend({
 
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 
+/** Parsed settings by their stored text: a row that changes gets a new key, so an entry is never stale. */
+const parsed = new Map<string, ProjectSettings>();
+
 export function projectSettings(db: DbOrTx, projectId: number): ProjectSettings {
-  const row = db.select({ config: project.config, envId: project.envId }).from(project).where(eq(project.id, projectId)).get();
+  const row = prepared(db, 'projectSettings', (d) =>
+    d
+      .select({ config: sql<string>`${project.config}`, envId: project.envId })
+      .from(project)
+      .where(eq(project.id, sql.placeholder('projectId')))
+      .prepare(),
+  ).get({ projectId });
   if (!row) throw notFound('Project');
-  return projectSettingsSchema.parse({ ...(row.config as object), envId: row.envId ?? undefined });
+  const key = `${row.envId ?? ''}\u0000${row.config}`;
+  let settings = parsed.get(key);
+  if (!settings) {
+    settings = deepFreeze(projectSettingsSchema.parse({ ...(JSON.parse(row.config) as object), envId: row.envId ?? undefined }));
+    if (parsed.size >= 256) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, settings);
+  }
+  return settings;
+}
+
+/** Shared cached settings are frozen: a caller that tried to change them would throw, not corrupt the cache. */
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
 }
 
 export function observationSpaceOf(db: DbOrTx, projectId: number): BoxSpace {

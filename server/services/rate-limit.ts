@@ -1,28 +1,34 @@
 /**
- * Fixed-window rate limits kept in the database (the same table better-auth uses for sign-in limits), so
- * they hold across processes and restarts. Returns whether the call may proceed.
+ * Fixed-window rate limits for tRPC procedures, kept in this process's memory: the labeling API is served
+ * by one process, and a limit checked on every label must not cost a database write. (Sign-in limits are
+ * better-auth's, kept in the database.) Returns whether the call may proceed.
  */
-import { eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '@/db/client';
-import { rateLimit } from '@/db/schema';
-
-export function takeRateLimit(db: DbOrTx, key: string, max: number, windowMs: number, now = Date.now()): boolean {
-  const row = db
-    .insert(rateLimit)
-    .values({ id: key, key, count: 1, lastRequest: now })
-    .onConflictDoUpdate({
-      target: rateLimit.key,
-      // A new window starts when the stored one has passed; otherwise count this call in it.
-      set: {
-        count: sql`case when ${rateLimit.lastRequest} <= ${now - windowMs} then 1 else ${rateLimit.count} + 1 end`,
-        lastRequest: sql`case when ${rateLimit.lastRequest} <= ${now - windowMs} then ${now} else ${rateLimit.lastRequest} end`,
-      },
-    })
-    .returning({ count: rateLimit.count })
-    .get();
-  return row.count <= max;
+interface Window {
+  start: number;
+  count: number;
 }
 
-export function resetRateLimit(db: DbOrTx, key: string): void {
-  db.delete(rateLimit).where(eq(rateLimit.key, key)).run();
+const windows = new WeakMap<object, Map<string, Window>>();
+let lastSweep = 0;
+
+/** `scope` separates independent servers in one process (tests): pass the runtime's database. */
+export function takeRateLimit(scope: object, key: string, max: number, windowMs: number, now = Date.now()): boolean {
+  let m = windows.get(scope);
+  if (!m) windows.set(scope, (m = new Map()));
+  // Drop finished windows now and then, so idle keys do not pile up.
+  if (now - lastSweep > 60_000) {
+    lastSweep = now;
+    for (const [k, w] of m) if (now - w.start > 60_000) m.delete(k);
+  }
+  const w = m.get(key);
+  if (!w || now - w.start >= windowMs) {
+    m.set(key, { start: now, count: 1 });
+    return max >= 1;
+  }
+  w.count++;
+  return w.count <= max;
+}
+
+export function resetRateLimit(scope: object, key: string): void {
+  windows.get(scope)?.delete(key);
 }

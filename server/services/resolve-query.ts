@@ -10,13 +10,14 @@ import { aggregateLabels } from '../dagger/aggregate';
 import { actionSpaceOf, projectSettings } from './project-settings';
 import { labelerWeights } from './labeler-stats';
 import { beginTraining } from './begin-training';
+import { prepared } from './prepared';
 
 export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { force?: boolean } = {}): boolean {
-  const q = tx.select().from(query).where(eq(query.id, queryId)).get();
+  const q = prepared(tx, 'resolve.query', (d) => d.select().from(query).where(eq(query.id, sql.placeholder('id'))).prepare()).get({ id: queryId });
   if (!q || q.status !== 'open') return false;
   const settings = projectSettings(tx, q.projectId);
   const space = actionSpaceOf(tx, q.projectId);
-  const labels = tx.select().from(label).where(eq(label.queryId, queryId)).all();
+  const labels = prepared(tx, 'resolve.labels', (d) => d.select().from(label).where(eq(label.queryId, sql.placeholder('id'))).prepare()).all({ id: queryId });
   if (labels.length === 0) return false;
   const weights = labelerWeights(tx, q.projectId, [...new Set(labels.map((l) => l.labelerId))]);
   const result = aggregateLabels(
@@ -36,38 +37,53 @@ export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { f
     return false;
   }
   if (result.action === null) return false;
-  tx.insert(datasetItem)
-    .values({
-      projectId: q.projectId,
-      roundId: q.roundId,
-      queryId: q.id,
-      rolloutId: q.rolloutId,
-      t: q.t,
-      source: 'dagger',
-      obs: q.obs,
-      state: q.state,
-      action: result.action,
-      agreement: result.agreement,
-      labelCount: labels.length,
-      labelIds: labels.map((l) => l.id),
-      createdAt: now,
-    })
-    .run();
-  tx.update(query).set({ status: 'resolved' }).where(eq(query.id, q.id)).run();
+  prepared(tx, 'resolve.insertItem', (d) =>
+    d
+      .insert(datasetItem)
+      .values({
+        projectId: sql.placeholder('projectId'),
+        roundId: sql.placeholder('roundId'),
+        queryId: sql.placeholder('queryId'),
+        rolloutId: sql.placeholder('rolloutId'),
+        t: sql.placeholder('t'),
+        source: 'dagger',
+        obs: sql.placeholder('obs'),
+        state: sql.placeholder('state'),
+        action: sql.placeholder('action'),
+        agreement: sql.placeholder('agreement'),
+        labelCount: sql.placeholder('labelCount'),
+        labelIds: sql.placeholder('labelIds'),
+        createdAt: sql.placeholder('now'),
+      })
+      .prepare(),
+  ).run({
+    projectId: q.projectId,
+    roundId: q.roundId,
+    queryId: q.id,
+    rolloutId: q.rolloutId,
+    t: q.t,
+    obs: q.obs,
+    state: q.state,
+    action: result.action,
+    agreement: result.agreement,
+    labelCount: labels.length,
+    labelIds: labels.map((l) => l.id),
+    now,
+  });
+  prepared(tx, 'resolve.markResolved', (d) => d.update(query).set({ status: 'resolved' }).where(eq(query.id, sql.placeholder('id'))).prepare()).run({ id: q.id });
   maybeFinishLabeling(tx, q.roundId, now);
   return true;
 }
 
 /** When no open query is left in a round that is labeling, the round moves on to training. */
 export function maybeFinishLabeling(tx: DbOrTx, roundId: number, now: number): void {
-  const r = tx.select().from(round).where(eq(round.id, roundId)).get();
+  const r = prepared(tx, 'resolve.round', (d) => d.select().from(round).where(eq(round.id, sql.placeholder('id'))).prepare()).get({ id: roundId });
   if (!r || r.phase !== 'labeling' || r.index === 0) return;
-  const open = tx
-    .select({ n: sql<number>`count(*)` })
-    .from(query)
-    .where(and(eq(query.roundId, roundId), eq(query.status, 'open')))
-    .get()?.n;
-  if (open !== 0) return;
+  // Any open query left? (an existence check: counting them would walk every open one on each label)
+  const open = prepared(tx, 'resolve.anyOpen', (d) =>
+    d.select({ id: query.id }).from(query).where(and(eq(query.roundId, sql.placeholder('roundId')), eq(query.status, 'open'))).limit(1).prepare(),
+  ).get({ roundId });
+  if (open) return;
   // An external round also waits until the simulator has posted the round's rollouts.
   const settings = projectSettings(tx, r.projectId);
   if (!settings.envId) {

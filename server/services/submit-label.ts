@@ -3,13 +3,14 @@
  * action space, and transactional: the label, the task's state, the query's consensus, the dataset item and
  * the round's move to training commit together or not at all.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { label, task } from '@/db/schema';
+import { label, query, task } from '@/db/schema';
 import type { SessionUser } from '../auth';
 import { badInput, conflict, notFound } from '../errors';
 import type { Runtime } from '../runtime';
 import { parseAction } from './actions';
+import { prepared } from './prepared';
 import { resolveQuery } from './resolve-query';
 import { actionSpaceOf } from './project-settings';
 
@@ -35,39 +36,64 @@ export function submitLabel(rt: Runtime, labeler: SessionUser, raw: z.input<type
   const input = submitLabelInput.parse(raw);
   return rt.db.transaction(
     (tx) => {
-      const existing = tx
-        .select({ id: label.id, taskId: label.taskId })
-        .from(label)
-        .where(and(eq(label.labelerId, labeler.id), eq(label.clientId, input.clientId)))
-        .get();
+      const existing = prepared(tx, 'submit.existing', (d) =>
+        d
+          .select({ id: label.id, taskId: label.taskId })
+          .from(label)
+          .where(and(eq(label.labelerId, sql.placeholder('labelerId')), eq(label.clientId, sql.placeholder('clientId'))))
+          .prepare(),
+      ).get({ labelerId: labeler.id, clientId: input.clientId });
       if (existing) {
         if (existing.taskId !== input.taskId) throw conflict('This client id was already used for another task');
         return { labelId: existing.id, duplicate: true, resolved: false };
       }
-      const t = tx.select().from(task).where(and(eq(task.id, input.taskId), eq(task.labelerId, labeler.id))).get();
-      if (!t) throw notFound('Task');
+      const found = prepared(tx, 'submit.task', (d) =>
+        d
+          .select({ task, gold: query.isGold })
+          .from(task)
+          .innerJoin(query, eq(query.id, task.queryId))
+          .where(and(eq(task.id, sql.placeholder('taskId')), eq(task.labelerId, sql.placeholder('labelerId'))))
+          .prepare(),
+      ).get({ taskId: input.taskId, labelerId: labeler.id });
+      if (!found) throw notFound('Task');
+      const t = found.task;
       if (t.state === 'submitted') throw conflict('This task already has your label');
       // A late label on an expired lease is still accepted: it is real work and is never thrown away.
       const space = actionSpaceOf(tx, t.projectId);
       const action = parseAction(space, input.action);
       if (!action.ok) throw badInput(action.error, { action: [action.error] });
-      const row = tx
-        .insert(label)
-        .values({
-          queryId: t.queryId,
-          taskId: t.id,
-          projectId: t.projectId,
-          labelerId: labeler.id,
-          action: action.value,
-          unsure: input.unsure,
-          timeMs: input.timeMs,
-          mode: input.mode,
-          clientId: input.clientId,
-          createdAt: now,
-        })
-        .returning({ id: label.id })
-        .get();
-      tx.update(task).set({ state: 'submitted' }).where(eq(task.id, t.id)).run();
+      const row = prepared(tx, 'submit.insert', (d) =>
+        d
+          .insert(label)
+          .values({
+            queryId: sql.placeholder('queryId'),
+            taskId: sql.placeholder('taskId'),
+            projectId: sql.placeholder('projectId'),
+            labelerId: sql.placeholder('labelerId'),
+            action: sql.placeholder('action'),
+            unsure: sql.placeholder('unsure'),
+            timeMs: sql.placeholder('timeMs'),
+            mode: sql.placeholder('mode'),
+            clientId: sql.placeholder('clientId'),
+            gold: sql.placeholder('gold'),
+            createdAt: sql.placeholder('now'),
+          })
+          .returning({ id: label.id })
+          .prepare(),
+      ).get({
+        queryId: t.queryId,
+        taskId: t.id,
+        projectId: t.projectId,
+        labelerId: labeler.id,
+        action: action.value,
+        unsure: input.unsure,
+        timeMs: input.timeMs,
+        mode: input.mode,
+        clientId: input.clientId,
+        gold: found.gold,
+        now,
+      })!;
+      prepared(tx, 'submit.taskDone', (d) => d.update(task).set({ state: 'submitted' }).where(eq(task.id, sql.placeholder('taskId'))).prepare()).run({ taskId: t.id });
       const resolved = resolveQuery(tx, t.queryId, now);
       return { labelId: row.id, duplicate: false, resolved };
     },

@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 /** GET /api/frames/{sha256}.{png|jpg} — an uploaded frame, for signed-in users (names are unguessable hashes). */
 export async function GET(req: Request, { params }: { params: Promise<{ file: string }> }) {
   const rt = runtime();
-  if (!(await sessionUser(rt.auth, req.headers))) return Response.json({ error: 'Sign in first' }, { status: 401 });
+  if (!(await sessionUser(rt, req.headers))) return Response.json({ error: 'Sign in first' }, { status: 401 });
   const m = /^([0-9a-f]{64})\.(png|jpg)$/.exec((await params).file);
   if (!m) return Response.json({ error: 'Bad frame name' }, { status: 400 });
   const file = artifactPath(rt.artifactsDir, 'frames', m[1]!, m[2]!);

@@ -1,12 +1,14 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
+import { TRPC_MAX_BODY_BYTES } from '@/server/api/node-handler';
 import { createContext } from '@/server/api/trpc';
 import { runtime } from '@/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-/** tRPC bodies are small JSON; anything larger is refused before it is read. */
-const MAX_BODY_BYTES = 1_000_000;
+// `npm start` answers /api/trpc from Node directly (server/api/node-handler.ts); this route serves `next dev`.
+
+const MAX_BODY_BYTES = TRPC_MAX_BODY_BYTES;
 
 const handler = async (req: Request) => {
   const length = Number(req.headers.get('content-length') ?? 0);
