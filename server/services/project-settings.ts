@@ -26,8 +26,14 @@ export const projectSettingsSchema = daggerConfigSchema.extend({
     .object({
       observation: z.object({ size: z.number().int().min(1).max(100_000) }),
       action: z.union([
-        z.object({ kind: z.literal('discrete'), n: z.number().int().min(2).max(64), names: z.array(z.string()).optional() }),
-        z.object({ kind: z.literal('box'), size: z.number().int().min(1).max(64), low: z.array(z.number()), high: z.array(z.number()) }),
+        z
+          .object({ kind: z.literal('discrete'), n: z.number().int().min(2).max(64), names: z.array(z.string().min(1).max(40)).optional() })
+          .refine((a) => !a.names || a.names.length === a.n, { message: 'Give one name per action, or none', path: ['names'] }),
+        z
+          .object({ kind: z.literal('box'), size: z.number().int().min(1).max(64), low: z.array(z.number()), high: z.array(z.number()) })
+          .refine((a) => a.low.length === a.size, { message: 'One low bound per dimension', path: ['low'] })
+          .refine((a) => a.high.length === a.size, { message: 'One high bound per dimension', path: ['high'] })
+          .refine((a) => a.low.every((l, i) => l < a.high[i]!), { message: 'Each high bound must be above its low bound', path: ['high'] }),
       ]),
     })
     .optional(),

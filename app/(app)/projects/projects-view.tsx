@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { declaredSpaces } from './declared-spaces';
 import { useTRPC } from '@/trpc/react';
 import { EmptyState, Field, buttonClass, fieldErrorsOf, inputClass } from '../../_components/form';
 
@@ -40,6 +41,8 @@ export function ProjectsView() {
   );
 }
 
+const EXTERNAL = '__external__';
+
 function CreateProjectForm() {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -51,8 +54,10 @@ function CreateProjectForm() {
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<string | null>(null);
   const create = useMutation(trpc.project.create.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.project.list.queryKey() }) }));
+  const [extAction, setExtAction] = useState<'discrete' | 'box'>('discrete');
+  const external = envId === EXTERNAL;
   const env = envs.data?.find((e) => e.id === envId);
-  const discrete = env?.actionSpace.kind === 'discrete';
+  const discrete = external ? extAction === 'discrete' : env?.actionSpace.kind === 'discrete';
   return (
     <form
       aria-label="New project"
@@ -65,11 +70,21 @@ function CreateProjectForm() {
           beta === 'constant' ? { kind: 'constant', beta: num('beta') } : beta === 'linear' ? { kind: 'linear', beta0: num('beta'), rounds: num('betaRounds') } : { kind: 'exponential', p: num('beta') };
         setErrors({});
         setError(null);
+        let spaces: ReturnType<typeof declaredSpaces> | undefined;
+        if (external) {
+          spaces = declaredSpaces(f, extAction);
+          if ('errors' in spaces) {
+            setErrors(spaces.errors);
+            setError('Check the declared spaces');
+            return;
+          }
+        }
         try {
           const { id } = await create.mutateAsync({
             name: String(f.get('name') ?? ''),
-            envId,
+            ...(external ? {} : { envId }),
             config: {
+              ...(spaces && 'spaces' in spaces ? { spaces: spaces.spaces } : {}),
               policy: { kind: String(f.get('policy')) },
               selection: { strategy, k: num('k'), ...(f.get('budget') ? { budget: num('budget') } : {}) },
               beta: betaCfg,
@@ -96,10 +111,51 @@ function CreateProjectForm() {
               {e.id}
             </option>
           ))}
+          <option value={EXTERNAL}>External simulator (declare spaces)</option>
         </select>
       </Field>
+      {external && (
+        <fieldset aria-label="Declared spaces" className="space-y-2 rounded border border-slate-200 p-3">
+          <p className="text-xs text-slate-500">
+            Your simulator posts rollouts and demonstrations over the HTTP API (create an API token on the project page); labelers see the frames it uploads.
+          </p>
+          <div className="grid grid-cols-2 gap-2">
+            <Field label="Observation size" errors={errors['config.spaces.observation.size']}>
+              <input name="obsSize" type="number" min={1} defaultValue={4} className={inputClass} />
+            </Field>
+            <Field label="Action space" errors={errors['config.spaces.action.kind']}>
+              <select className={inputClass} value={extAction} onChange={(e) => setExtAction(e.target.value as 'discrete' | 'box')}>
+                <option value="discrete">discrete</option>
+                <option value="box">continuous (box)</option>
+              </select>
+            </Field>
+            {extAction === 'discrete' ? (
+              <>
+                <Field label="Number of actions" errors={errors['config.spaces.action.n']}>
+                  <input name="actionN" type="number" min={2} max={64} defaultValue={2} className={inputClass} />
+                </Field>
+                <Field label="Action names (comma-separated, optional)" errors={errors['config.spaces.action.names']}>
+                  <input name="actionNames" className={inputClass} placeholder="left, right" />
+                </Field>
+              </>
+            ) : (
+              <>
+                <Field label="Action dimensions" errors={errors['config.spaces.action.size']}>
+                  <input name="actionSize" type="number" min={1} max={64} defaultValue={2} className={inputClass} />
+                </Field>
+                <Field label="Low (one value, or one per dimension)" errors={errors['config.spaces.action.low']}>
+                  <input name="actionLow" className={inputClass} defaultValue="-1" />
+                </Field>
+                <Field label="High (one value, or one per dimension)" errors={errors['config.spaces.action.high']}>
+                  <input name="actionHigh" className={inputClass} defaultValue="1" />
+                </Field>
+              </>
+            )}
+          </div>
+        </fieldset>
+      )}
       <Field label="Policy class" errors={errors['config.policy.kind']}>
-        <select name="policy" key={envId} className={inputClass} defaultValue={discrete ? 'categorical' : 'gaussian'}>
+        <select name="policy" key={`${envId}:${discrete}`} className={inputClass} defaultValue={discrete ? 'categorical' : 'gaussian'}>
           {discrete ? <option value="categorical">categorical MLP</option> : null}
           {!discrete && <option value="gaussian">Gaussian MLP</option>}
           {!discrete && <option value="mixture">mixture of Gaussians</option>}
