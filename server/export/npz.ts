@@ -64,20 +64,27 @@ export function crc32(buf: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A stored (uncompressed) zip archive, ZIP64 not needed below 4 GiB. */
+/** 1980-01-01 00:00 in MS-DOS format (the earliest zip date): fixed, so the same data gives the same bytes. */
+const DOS_DATE = (1 << 5) | 1;
+const ZIP32_LIMIT = 0xffffffff;
+
+/** A stored (uncompressed) zip archive; archives of 4 GiB or more would need ZIP64 and are refused. */
 export function zipStore(files: { name: string; data: Buffer }[]): Buffer {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
+  if (files.length > 0xffff) throw new Error(`zip: ${files.length} files; at most 65535 without ZIP64`);
   for (const f of files) {
     const name = Buffer.from(f.name, 'utf8');
+    if (offset + 30 + name.length + f.data.length >= ZIP32_LIMIT) throw new Error('zip: archive would reach 4 GiB; ZIP64 is not supported');
     const crc = crc32(f.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(0, 6); // flags
     local.writeUInt16LE(0, 8); // method: stored
-    local.writeUInt32LE(0, 10); // time/date
+    local.writeUInt16LE(0, 10); // time
+    local.writeUInt16LE(DOS_DATE, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(f.data.length, 18);
     local.writeUInt32LE(f.data.length, 22);
@@ -90,7 +97,8 @@ export function zipStore(files: { name: string; data: Buffer }[]): Buffer {
     c.writeUInt16LE(20, 6);
     c.writeUInt16LE(0, 8);
     c.writeUInt16LE(0, 10);
-    c.writeUInt32LE(0, 12);
+    c.writeUInt16LE(0, 12); // time
+    c.writeUInt16LE(DOS_DATE, 14);
     c.writeUInt32LE(crc, 16);
     c.writeUInt32LE(f.data.length, 20);
     c.writeUInt32LE(f.data.length, 24);

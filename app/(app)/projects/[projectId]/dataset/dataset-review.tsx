@@ -45,6 +45,7 @@ export function DatasetReview({ projectId }: { projectId: number }) {
         <span className="ml-auto flex gap-3 text-sm">
           <a className="text-indigo-700 hover:underline" href={`/api/projects/${projectId}/dataset?format=jsonl`} data-testid="export-jsonl">Export JSONL</a>
           <a className="text-indigo-700 hover:underline" href={`/api/projects/${projectId}/dataset?format=npz`} data-testid="export-npz">Export .npz</a>
+          <a className="text-indigo-700 hover:underline" href={`/api/projects/${projectId}/dataset?format=minari`} data-testid="export-minari">Export Minari (HDF5)</a>
         </span>
       </header>
       <div className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm" role="group" aria-label="Filters">
