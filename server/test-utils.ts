@@ -12,11 +12,11 @@ export interface TestRuntime extends Runtime {
   cleanup(): void;
 }
 
-export function makeTestRuntime(): TestRuntime {
+export function makeTestRuntime(opts: { rateLimit?: boolean; signInPerMinute?: number } = {}): TestRuntime {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dagger-test-'));
   const rt = createRuntime(
-    { dataDir, baseUrl: 'http://localhost:3999', authSecret: 'test-secret-test-secret-test-secret-0123', JOB_LEASE_MS: 2_000 },
-    { rateLimit: false },
+    { dataDir, baseUrl: 'http://localhost:3999', authSecret: 'test-secret-test-secret-test-secret-0123', JOB_LEASE_MS: 2_000, SIGNIN_RATE_LIMIT: opts.signInPerMinute },
+    { rateLimit: opts.rateLimit ?? false },
   );
   return {
     ...rt,

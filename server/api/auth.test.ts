@@ -86,4 +86,25 @@ describe('role checks', () => {
     rt.db.delete(session).where(eq(session.token, token!)).run();
     expect(await sessionUser(rt, headers)).toBeNull();
   });
+
+  it('limits sign-in attempts per address over HTTP, right password or not', async () => {
+    const limited = makeTestRuntime({ rateLimit: true, signInPerMinute: 3 });
+    try {
+      const u = await makeUser(limited, 'labeler', 'limited');
+      const attempt = (password: string) =>
+        limited.auth.handler(
+          new Request('http://localhost:3999/api/auth/sign-in/email', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', origin: 'http://localhost:3999', 'x-forwarded-for': '10.0.0.7' },
+            body: JSON.stringify({ email: u.email, password }),
+          }),
+        );
+      const statuses = [];
+      for (const pw of ['wrong-password', 'wrong-password', 'password123', 'password123', 'wrong-password']) statuses.push((await attempt(pw)).status);
+      expect(statuses.slice(0, 3)).toEqual([401, 401, 200]);
+      expect(statuses.slice(3)).toEqual([429, 429]);
+    } finally {
+      limited.cleanup();
+    }
+  });
 });
