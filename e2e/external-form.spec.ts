@@ -1,6 +1,7 @@
 /**
  * A researcher creates an external project from the dashboard form (declared spaces instead of a built-in
- * environment), creates an API token on its page, and a simulator uses that token to post a demonstration.
+ * environment), creates an API token on its page, a simulator uses that token to post a demonstration, and
+ * the dataset downloads in every export format from the running server.
  */
 import { expect, test } from '@playwright/test';
 import { Http } from '../bench/load-lib';
@@ -55,4 +56,20 @@ test('an external project is created from the form and takes demonstrations with
     ],
   );
   expect(ok.status).toBe(201);
+
+  // The researcher downloads the dataset in each format through the running server.
+  for (const [format, type, magic] of [
+    ['jsonl', 'application/x-ndjson', '{'],
+    ['npz', 'application/octet-stream', 'PK'],
+    ['minari', 'application/zip', 'PK'],
+  ] as const) {
+    const res = await page.request.get(`/api/projects/${projectId}/dataset?format=${format}`);
+    expect(res.status(), format).toBe(200);
+    expect(res.headers()['content-type']).toContain(type);
+    const body = await res.body();
+    expect(body.subarray(0, magic.length).toString('latin1')).toBe(magic);
+    if (format === 'minari') expect(body.includes(Buffer.from('data/main_data.hdf5'))).toBe(true);
+    if (format === 'jsonl') expect(body.toString().trim().split('\n')).toHaveLength(2);
+  }
+  expect((await page.request.get(`/api/projects/${projectId}/dataset?format=parquet`)).status()).toBe(400);
 });
