@@ -25,6 +25,19 @@ export default function ApiDocs() {
         )),
       )}
       <section className="mt-6">
+        <h2 className="font-medium">Example clients</h2>
+        <p className="mt-2 text-sm text-slate-700">
+          Both pull the deployed policy (keeping it between calls with its ETag), run it in a local CartPole-v1 and post each episode as a
+          rollout. Replace their environment with your simulator.
+        </p>
+        <pre className="mt-2 overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">
+          {`# TypeScript, with onnxruntime-node
+npx tsx examples/external-client.ts --url <this server> --project <id> --token dst_… --episodes 2
+# Python 3.9+, standard library only (the ONNX file is evaluated in pure Python)
+python3 examples/external_client.py --url <this server> --project <id> --token dst_… --episodes 2 --cache .policy-cache`}
+        </pre>
+      </section>
+      <section className="mt-6">
         <h2 className="font-medium">Rollout body</h2>
         <ul className="mt-2 list-disc pl-6 text-sm">
           {Object.entries(openapi.components.schemas.Rollout.properties).map(([k, v]) => (
