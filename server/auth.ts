@@ -3,13 +3,13 @@
  * Roles live on the user row (admin / researcher / labeler); project access lives in project_member.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { prepared } from '@/db/prepared';
 import * as schema from '@/db/schema';
-import type { Role } from '@/db/schema';
+import { ROLES, type Role } from '@/db/schema';
 
 /** Session lifetime and the age after which a request slides its expiry forward (better-auth's own rule). */
 export const SESSION_EXPIRES_IN_S = 60 * 60 * 24 * 7;
@@ -85,25 +85,16 @@ export async function createUser(
 }
 
 const SESSION_COOKIES = ['better-auth.session_token', '__Secure-better-auth.session_token'];
-const ROLE_NAMES = ['admin', 'researcher', 'labeler'] as const;
-const lookups = new WeakMap<Db, Database.Statement<[string], SessionRow>>();
-interface SessionRow {
-  expiresAt: number;
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-}
 
 /** The session token of a request's cookie header, if its signature (HMAC-SHA256 with the secret) holds. */
 export function signedSessionToken(cookieHeader: string | null, secret: string): string | null {
   if (!cookieHeader) return null;
   for (const part of cookieHeader.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || !SESSION_COOKIES.includes(part.slice(0, eq).trim())) continue;
+    const sep = part.indexOf('=');
+    if (sep < 0 || !SESSION_COOKIES.includes(part.slice(0, sep).trim())) continue;
     let value: string;
     try {
-      value = decodeURIComponent(part.slice(eq + 1).trim());
+      value = decodeURIComponent(part.slice(sep + 1).trim());
     } catch {
       return null;
     }
@@ -125,21 +116,25 @@ export function signedSessionToken(cookieHeader: string | null, secret: string):
 export async function sessionUser(rt: { auth: Auth; db: Db; config: { authSecret: string } }, headers: Headers, now = Date.now()): Promise<SessionUser | null> {
   const token = signedSessionToken(headers.get('cookie'), rt.config.authSecret);
   if (token) {
-    let stmt = lookups.get(rt.db);
-    if (!stmt) {
-      stmt = rt.db.$client.prepare(
-        'select s.expires_at as expiresAt, u.id as id, u.email as email, u.name as name, u.role as role from session s join user u on u.id = s.user_id where s.token = ?',
-      );
-      lookups.set(rt.db, stmt);
-    }
-    const row = stmt.get(token);
-    if (!row || row.expiresAt <= now) return null;
-    const refreshDue = row.expiresAt - SESSION_EXPIRES_IN_S * 1000 + SESSION_UPDATE_AGE_S * 1000 <= now;
-    if (!refreshDue) return { id: row.id, email: row.email, name: row.name, role: ROLE_NAMES.find((r) => r === row.role) ?? 'labeler' };
+    const row = prepared(rt.db, 'sessionUser', (d) =>
+      d
+        .select({ expiresAt: schema.session.expiresAt, id: schema.user.id, email: schema.user.email, name: schema.user.name, role: schema.user.role })
+        .from(schema.session)
+        .innerJoin(schema.user, eq(schema.user.id, schema.session.userId))
+        .where(eq(schema.session.token, sql.placeholder('token')))
+        .prepare(),
+    ).get({ token });
+    if (!row || row.expiresAt.getTime() <= now) return null;
+    const refreshDue = row.expiresAt.getTime() - SESSION_EXPIRES_IN_S * 1000 + SESSION_UPDATE_AGE_S * 1000 <= now;
+    if (!refreshDue) return { id: row.id, email: row.email, name: row.name, role: roleOf(row.role) };
   }
   const s = await rt.auth.api.getSession({ headers });
   if (!s) return null;
   const u = s.user as typeof s.user & { role?: string };
-  const role = ROLE_NAMES.find((r) => r === u.role) ?? 'labeler';
-  return { id: u.id, email: u.email, name: u.name, role };
+  return { id: u.id, email: u.email, name: u.name, role: roleOf(u.role) };
+}
+
+/** A stored role, or the least privileged one for anything unexpected. */
+function roleOf(role: string | undefined): Role {
+  return ROLES.find((r) => r === role) ?? 'labeler';
 }

@@ -13,6 +13,12 @@ import { createContext } from './trpc';
 export const TRPC_MAX_BODY_BYTES = 1_000_000;
 export const TRPC_BASE_PATH = '/api/trpc/';
 
+/** The 413 message for a declared body over the limit, or null when it may be read. */
+export function oversizeBody(contentLength: string | null | undefined): string | null {
+  const length = Number(contentLength ?? 0);
+  return length > TRPC_MAX_BODY_BYTES ? `Request body too large (${length} bytes; limit ${TRPC_MAX_BODY_BYTES})` : null;
+}
+
 export function toHeaders(raw: http.IncomingHttpHeaders): Headers {
   const h = new Headers();
   for (const [k, v] of Object.entries(raw)) {
@@ -31,10 +37,10 @@ export function createTrpcNodeHandler(rt: Runtime): http.RequestListener {
     createContext: ({ req }) => createContext(rt, toHeaders(req.headers)),
   });
   return (req, res) => {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > TRPC_MAX_BODY_BYTES) {
+    const tooLarge = oversizeBody(req.headers['content-length']);
+    if (tooLarge) {
       res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ error: { message: `Request body too large (${length} bytes; limit ${TRPC_MAX_BODY_BYTES})` } }));
+      res.end(JSON.stringify({ error: { message: tooLarge } }));
       req.resume();
       return;
     }

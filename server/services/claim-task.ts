@@ -11,7 +11,7 @@ import type { SessionUser } from '../auth';
 import { crowdStatus } from './invites';
 import { actionsMatch } from '../dagger/metrics';
 import { actionSpaceOf, projectSettings } from './project-settings';
-import { prepared } from './prepared';
+import { placeholders, prepared } from '@/db/prepared';
 import type { Runtime } from '../runtime';
 
 export const claimTaskInput = z.object({
@@ -105,17 +105,10 @@ export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof
       return prepared(tx, 'claim.insert', (d) =>
         d
           .insert(task)
-          .values({
-            queryId: sql.placeholder('queryId'),
-            projectId: sql.placeholder('projectId'),
-            labelerId: sql.placeholder('labelerId'),
-            state: 'leased',
-            leasedAt: sql.placeholder('now'),
-            leaseExpiresAt: sql.placeholder('expires'),
-          })
+          .values({ ...placeholders('queryId', 'projectId', 'labelerId', 'leasedAt', 'leaseExpiresAt'), state: 'leased' })
           .returning()
           .prepare(),
-      ).get({ queryId: candidate.id, projectId: candidate.projectId, labelerId: labeler.id, now, expires: now + settings.leaseSeconds * 1000 });
+      ).get({ queryId: candidate.id, projectId: candidate.projectId, labelerId: labeler.id, leasedAt: now, leaseExpiresAt: now + settings.leaseSeconds * 1000 });
     },
     { behavior: 'immediate' },
   );

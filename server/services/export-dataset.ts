@@ -70,24 +70,11 @@ export function exportNpz(db: Db, projectId: number): Buffer {
       ? { dtype: '<i8' as const, shape: [n], data: BigInt64Array.from(rows.map((r) => BigInt(r.action as number))) }
       : { dtype: '<f4' as const, shape: [n, space.size], data: Float32Array.from(rows.flatMap((r) => r.action as number[])) };
   // Rewards and episode ends come from the rollout each item was taken from (0 / false when it has none).
-  const rolloutIds = [...new Set(rows.map((r) => r.rolloutId).filter((x): x is number => x !== null))];
-  const steps = new Map<number, { steps: { reward?: number; terminated?: boolean }[]; length: number; truncated: boolean }>();
-  for (let i = 0; i < rolloutIds.length; i += 500) {
-    for (const ro of db
-      .select({ id: rollout.id, steps: rollout.steps, length: rollout.length, truncated: rollout.truncated })
-      .from(rollout)
-      .where(inArray(rollout.id, rolloutIds.slice(i, i + 500)))
-      .all()) {
-      steps.set(ro.id, { steps: ro.steps as { reward?: number; terminated?: boolean }[], length: ro.length, truncated: ro.truncated });
-    }
-  }
-  const stepOf = (r: (typeof rows)[number]) => (r.rolloutId !== null && r.t !== null ? steps.get(r.rolloutId) : undefined);
-  const rewards = Float32Array.from(rows.map((r) => stepOf(r)?.steps[r.t!]?.reward ?? 0));
-  const terminals = Uint8Array.from(rows.map((r) => (stepOf(r)?.steps[r.t!]?.terminated ? 1 : 0)));
-  const timeouts = Uint8Array.from(rows.map((r) => {
-    const s = stepOf(r);
-    return s && s.truncated && r.t === s.length - 1 ? 1 : 0;
-  }));
+  const rollouts = rolloutsOf(db, rows, { observations: false });
+  const outcomes = rows.map((r) => outcomeOf(r, rollouts));
+  const rewards = Float32Array.from(outcomes.map((o) => o.reward));
+  const terminals = Uint8Array.from(outcomes.map((o) => (o.terminated ? 1 : 0)));
+  const timeouts = Uint8Array.from(outcomes.map((o) => (o.truncated ? 1 : 0)));
   return encodeNpz({
     observations: { dtype: '<f4', shape: [n, obsDim], data: observations },
     actions,
@@ -111,18 +98,36 @@ export interface EpisodeSource {
   observations: number[][] | null;
 }
 
-function rolloutsOf(db: Db, ids: number[]): Map<number, EpisodeSource> {
+type ExportRow = ReturnType<typeof exportRows>[number];
+
+/** The rollouts the rows were taken from (their observations only when asked: they are the bulk of a row). */
+function rolloutsOf(db: Db, rows: ExportRow[], opts: { observations: boolean }): Map<number, EpisodeSource> {
+  const ids = [...new Set(rows.map((r) => r.rolloutId).filter((x): x is number => x !== null))];
   const out = new Map<number, EpisodeSource>();
   for (let i = 0; i < ids.length; i += 500) {
     for (const ro of db
-      .select({ id: rollout.id, seed: rollout.seed, length: rollout.length, truncated: rollout.truncated, steps: rollout.steps, observations: rollout.observations })
+      .select({
+        id: rollout.id,
+        seed: rollout.seed,
+        length: rollout.length,
+        truncated: rollout.truncated,
+        steps: rollout.steps,
+        ...(opts.observations ? { observations: rollout.observations } : {}),
+      })
       .from(rollout)
       .where(inArray(rollout.id, ids.slice(i, i + 500)))
       .all()) {
-      out.set(ro.id, { seed: ro.seed, length: ro.length, truncated: ro.truncated, steps: ro.steps as EpisodeSource['steps'], observations: ro.observations });
+      out.set(ro.id, { seed: ro.seed, length: ro.length, truncated: ro.truncated, steps: ro.steps as EpisodeSource['steps'], observations: ro.observations ?? null });
     }
   }
   return out;
+}
+
+/** Reward and episode end at an item's step of its rollout (0 / false when it has none). */
+function outcomeOf(r: ExportRow, rollouts: Map<number, EpisodeSource>): { reward: number; terminated: boolean; truncated: boolean } {
+  const ro = r.rolloutId !== null && r.t !== null ? rollouts.get(r.rolloutId) : undefined;
+  const step = ro?.steps[r.t!];
+  return { reward: step?.reward ?? 0, terminated: step?.terminated === true, truncated: !!ro && ro.truncated && r.t === ro.length - 1 };
 }
 
 /**
@@ -135,8 +140,8 @@ function rolloutsOf(db: Db, ids: number[]): Map<number, EpisodeSource> {
  * step, or there is no rollout) the last item's observation is repeated, and the episode's attribute
  * `final_observation_repeated` is 1. Rewards and episode ends are the rollout's at step t, as in the npz.
  */
-export function minariEpisodes(rows: ReturnType<typeof exportRows>, rollouts: Map<number, EpisodeSource>): MinariEpisode[] {
-  const groups = new Map<string, ReturnType<typeof exportRows>>();
+export function minariEpisodes(rows: ExportRow[], rollouts: Map<number, EpisodeSource>): MinariEpisode[] {
+  const groups = new Map<string, ExportRow[]>();
   for (const r of rows) {
     const key = r.rolloutId !== null ? `rollout ${r.rolloutId}` : `round ${r.round} ${r.source}`;
     const g = groups.get(key);
@@ -149,14 +154,14 @@ export function minariEpisodes(rows: ReturnType<typeof exportRows>, rollouts: Ma
     if (rolloutId !== null) items.sort((a, b) => (a.t ?? -1) - (b.t ?? -1) || a.id - b.id);
     const last = items.at(-1)!;
     const next = ro && last.t !== null ? ro.observations?.[last.t + 1] : undefined;
-    const step = (r: (typeof items)[number]) => (ro && r.t !== null ? ro.steps[r.t] : undefined);
+    const outcomes = items.map((r) => outcomeOf(r, rollouts));
     return {
       seed: ro?.seed ?? null,
       observations: [...items.map((r) => r.obs), next ?? last.obs],
       actions: items.map((r) => r.action as Action),
-      rewards: items.map((r) => step(r)?.reward ?? 0),
-      terminations: items.map((r) => step(r)?.terminated === true),
-      truncations: items.map((r) => !!ro && ro.truncated && r.t === ro.length - 1),
+      rewards: outcomes.map((o) => o.reward),
+      terminations: outcomes.map((o) => o.terminated),
+      truncations: outcomes.map((o) => o.truncated),
       extra: {
         rounds: { dtype: 'int64', values: items.map((r) => r.round) },
         sources: { dtype: 'string', values: items.map((r) => r.source) },
@@ -183,8 +188,7 @@ const MINARI_DESCRIPTION =
 /** The project's dataset as a zip of a Minari dataset folder (`data/main_data.hdf5`, `data/metadata.json`). */
 export async function exportMinari(db: Db, projectId: number): Promise<Buffer> {
   const rows = exportRows(db, projectId);
-  const rolloutIds = [...new Set(rows.map((r) => r.rolloutId).filter((x): x is number => x !== null))];
-  const episodes = minariEpisodes(rows, rolloutsOf(db, rolloutIds));
+  const episodes = minariEpisodes(rows, rolloutsOf(db, rows, { observations: true }));
   const action = actionSpaceOf(db, projectId);
   const observation = observationSpaceOf(db, projectId);
   return encodeMinariZip({

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { invite, label, participant, projectMember, user } from '@/db/schema';
 import { createUser, type SessionUser } from '../auth';
 import { badInput, forbidden, notFound } from '../errors';
-import { prepared } from './prepared';
+import { prepared } from '@/db/prepared';
 import type { Runtime } from '../runtime';
 
 export const createInviteInput = z.object({

@@ -8,7 +8,7 @@ import { datasetItem, label, query, user } from '@/db/schema';
 import { labelerAccuracy, labelerWeight } from '../dagger/aggregate';
 import { actionsMatch } from '../dagger/metrics';
 import { actionSpaceOf, projectSettings } from './project-settings';
-import { prepared } from './prepared';
+import { prepared } from '@/db/prepared';
 
 interface GoldTally {
   correct: number;

@@ -10,7 +10,7 @@ import { getEnv } from '@/envs/registry';
 import type { ActionSpace, BoxSpace } from '@/envs/types';
 import { daggerConfigSchema } from '../dagger/round';
 import { notFound } from '../errors';
-import { prepared } from './prepared';
+import { prepared } from '@/db/prepared';
 
 export const projectSettingsSchema = daggerConfigSchema.extend({
   /** Seconds a labeler holds a task before it returns to the queue. */

@@ -6,23 +6,25 @@
 interface Window {
   start: number;
   count: number;
+  windowMs: number;
 }
 
-const windows = new WeakMap<object, Map<string, Window>>();
-let lastSweep = 0;
+/** Per scope: its open windows, and when finished ones were last dropped. */
+const scopes = new WeakMap<object, { windows: Map<string, Window>; lastSweep: number }>();
 
 /** `scope` separates independent servers in one process (tests): pass the runtime's database. */
 export function takeRateLimit(scope: object, key: string, max: number, windowMs: number, now = Date.now()): boolean {
-  let m = windows.get(scope);
-  if (!m) windows.set(scope, (m = new Map()));
+  let sc = scopes.get(scope);
+  if (!sc) scopes.set(scope, (sc = { windows: new Map(), lastSweep: now }));
+  const m = sc.windows;
   // Drop finished windows now and then, so idle keys do not pile up.
-  if (now - lastSweep > 60_000) {
-    lastSweep = now;
-    for (const [k, w] of m) if (now - w.start > 60_000) m.delete(k);
+  if (now - sc.lastSweep > 60_000) {
+    sc.lastSweep = now;
+    for (const [k, w] of m) if (now - w.start >= w.windowMs) m.delete(k);
   }
   const w = m.get(key);
   if (!w || now - w.start >= windowMs) {
-    m.set(key, { start: now, count: 1 });
+    m.set(key, { start: now, count: 1, windowMs });
     return max >= 1;
   }
   w.count++;
@@ -30,5 +32,5 @@ export function takeRateLimit(scope: object, key: string, max: number, windowMs:
 }
 
 export function resetRateLimit(scope: object, key: string): void {
-  windows.get(scope)?.delete(key);
+  scopes.get(scope)?.windows.delete(key);
 }

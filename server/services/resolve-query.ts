@@ -10,7 +10,7 @@ import { aggregateLabels } from '../dagger/aggregate';
 import { actionSpaceOf, projectSettings } from './project-settings';
 import { labelerWeights } from './labeler-stats';
 import { beginTraining } from './begin-training';
-import { prepared } from './prepared';
+import { placeholders, prepared } from '@/db/prepared';
 
 export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { force?: boolean } = {}): boolean {
   const q = prepared(tx, 'resolve.query', (d) => d.select().from(query).where(eq(query.id, sql.placeholder('id'))).prepare()).get({ id: queryId });
@@ -41,19 +41,8 @@ export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { f
     d
       .insert(datasetItem)
       .values({
-        projectId: sql.placeholder('projectId'),
-        roundId: sql.placeholder('roundId'),
-        queryId: sql.placeholder('queryId'),
-        rolloutId: sql.placeholder('rolloutId'),
-        t: sql.placeholder('t'),
+        ...placeholders('projectId', 'roundId', 'queryId', 'rolloutId', 't', 'obs', 'state', 'action', 'agreement', 'labelCount', 'labelIds', 'createdAt'),
         source: 'dagger',
-        obs: sql.placeholder('obs'),
-        state: sql.placeholder('state'),
-        action: sql.placeholder('action'),
-        agreement: sql.placeholder('agreement'),
-        labelCount: sql.placeholder('labelCount'),
-        labelIds: sql.placeholder('labelIds'),
-        createdAt: sql.placeholder('now'),
       })
       .prepare(),
   ).run({
@@ -68,7 +57,7 @@ export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { f
     agreement: result.agreement,
     labelCount: labels.length,
     labelIds: labels.map((l) => l.id),
-    now,
+    createdAt: now,
   });
   prepared(tx, 'resolve.markResolved', (d) => d.update(query).set({ status: 'resolved' }).where(eq(query.id, sql.placeholder('id'))).prepare()).run({ id: q.id });
   maybeFinishLabeling(tx, q.roundId, now);

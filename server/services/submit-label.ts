@@ -10,7 +10,7 @@ import type { SessionUser } from '../auth';
 import { badInput, conflict, notFound } from '../errors';
 import type { Runtime } from '../runtime';
 import { parseAction } from './actions';
-import { prepared } from './prepared';
+import { placeholders, prepared } from '@/db/prepared';
 import { resolveQuery } from './resolve-query';
 import { actionSpaceOf } from './project-settings';
 
@@ -65,19 +65,7 @@ export function submitLabel(rt: Runtime, labeler: SessionUser, raw: z.input<type
       const row = prepared(tx, 'submit.insert', (d) =>
         d
           .insert(label)
-          .values({
-            queryId: sql.placeholder('queryId'),
-            taskId: sql.placeholder('taskId'),
-            projectId: sql.placeholder('projectId'),
-            labelerId: sql.placeholder('labelerId'),
-            action: sql.placeholder('action'),
-            unsure: sql.placeholder('unsure'),
-            timeMs: sql.placeholder('timeMs'),
-            mode: sql.placeholder('mode'),
-            clientId: sql.placeholder('clientId'),
-            gold: sql.placeholder('gold'),
-            createdAt: sql.placeholder('now'),
-          })
+          .values(placeholders('queryId', 'taskId', 'projectId', 'labelerId', 'action', 'unsure', 'timeMs', 'mode', 'clientId', 'gold', 'createdAt'))
           .returning({ id: label.id })
           .prepare(),
       ).get({
@@ -91,7 +79,7 @@ export function submitLabel(rt: Runtime, labeler: SessionUser, raw: z.input<type
         mode: input.mode,
         clientId: input.clientId,
         gold: found.gold,
-        now,
+        createdAt: now,
       })!;
       prepared(tx, 'submit.taskDone', (d) => d.update(task).set({ state: 'submitted' }).where(eq(task.id, sql.placeholder('taskId'))).prepare()).run({ taskId: t.id });
       const resolved = resolveQuery(tx, t.queryId, now);

@@ -3,7 +3,8 @@
  * submit a label) runs ~25 queries; building and compiling each anew cost more than running it. A
  * transaction shares its database's session, so a query prepared once serves both.
  */
-import type { DbOrTx } from '@/db/client';
+import { sql, type Placeholder } from 'drizzle-orm';
+import type { DbOrTx } from './client';
 
 const caches = new WeakMap<object, Map<string, unknown>>();
 
@@ -17,4 +18,9 @@ export function prepared<T>(db: DbOrTx, key: string, build: (db: DbOrTx) => T): 
     m.set(key, q);
   }
   return q;
+}
+
+/** `{ a: sql.placeholder('a'), … }`: the values of a prepared insert, filled in by name when it runs. */
+export function placeholders<K extends string>(...names: K[]): { [P in K]: Placeholder<P> } {
+  return Object.fromEntries(names.map((n) => [n, sql.placeholder(n)])) as { [P in K]: Placeholder<P> };
 }
