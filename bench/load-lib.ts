@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -68,66 +68,134 @@ export interface LoadStats {
   errors: string[];
   /** Requests refused because the server was down (expected during a kill test). */
   connectionErrors: number;
+  /** Round trips of `task.rollout`: each labeler fetches a rollout once, as the browser caches it. */
+  rolloutMs: number[];
 }
 
 export type CallResult<T = unknown> = { ok: true; data: T } | { ok: false; status: number; code?: string; message: string };
 
 /**
- * tRPC calls batched into one POST, as the browser's httpBatchLink sends them (the labeling workspace
- * submits a label and asks for the next task in the same tick). Node's own HTTP client with a kept-alive
- * socket: the load generator shares the machine with the server, so it should cost little.
+ * tRPC calls as the browser's httpBatchLink sends them: mutations batched into one POST (the labeling
+ * workspace submits a label and asks for the next task in the same tick), queries as GET. A minimal
+ * HTTP/1.1 client on one kept-alive socket: the load generator shares the machine's two cores with the
+ * server, so it should cost as little CPU as it can (Node's http client cost about 0.5 ms per request).
  */
 export class BatchClient {
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  private readonly url: URL;
+  /** Bytes of response bodies received by all clients (to report the payload per label). */
+  static responseBytes = 0;
+  private socket: net.Socket | null = null;
+  private buf: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (r: { status: number; body: string }) => void; reject: (e: Error) => void } | null = null;
+  private readonly host: string;
+  private readonly port: number;
   constructor(
     base: string,
     private readonly cookie: string,
   ) {
-    this.url = new URL(base);
+    const url = new URL(base);
+    this.host = url.hostname;
+    this.port = Number(url.port);
   }
 
-  call(calls: { proc: string; input: unknown }[]): Promise<CallResult[]> {
+  /** Mutations in one batched POST. */
+  async call(calls: { proc: string; input: unknown }[]): Promise<CallResult[]> {
     const body = JSON.stringify(Object.fromEntries(calls.map((c, i) => [i, { json: c.input }])));
+    const res = await this.request('POST', `/api/trpc/${calls.map((c) => c.proc).join(',')}?batch=1`, body);
+    return parseBatch(res.status, res.body);
+  }
+
+  /** One query as a batched GET (as httpBatchLink sends a lone query). */
+  async query(proc: string, input: unknown): Promise<CallResult> {
+    const res = await this.request('GET', `/api/trpc/${proc}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: input } }))}`);
+    return parseBatch(res.status, res.body)[0]!;
+  }
+
+  private request(method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
+    if (this.waiting) return Promise.reject(new Error('BatchClient: one request at a time'));
+    const head =
+      `${method} ${path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\ncookie: ${this.cookie}\r\nconnection: keep-alive\r\n` +
+      (body === undefined ? '\r\n' : `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: this.url.hostname,
-          port: this.url.port,
-          method: 'POST',
-          path: `/api/trpc/${calls.map((c) => c.proc).join(',')}?batch=1`,
-          agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: this.cookie },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            try {
-              const items = JSON.parse(Buffer.concat(chunks).toString()) as unknown;
-              if (!Array.isArray(items)) throw new Error(`batch: ${res.statusCode} ${JSON.stringify(items).slice(0, 200)}`);
-              resolve(
-                (items as { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string; httpStatus?: number } } } }[]).map((it) =>
-                  it.error
-                    ? { ok: false, status: it.error.json?.data?.httpStatus ?? res.statusCode ?? 0, code: it.error.json?.data?.code, message: it.error.json?.message ?? 'error' }
-                    : { ok: true, data: it.result?.data?.json },
-                ),
-              );
-            } catch (e) {
-              reject(e);
-            }
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
+      this.waiting = { resolve, reject };
+      this.connected().write(head);
     });
   }
 
-  close(): void {
-    this.agent.destroy();
+  private connected(): net.Socket {
+    if (this.socket && !this.socket.destroyed) return this.socket;
+    const socket = net.connect(this.port, this.host);
+    socket.setNoDelay(true);
+    this.buf = Buffer.alloc(0);
+    socket.on('data', (d: Buffer) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+      this.parse();
+    });
+    const fail = (e: Error) => {
+      if (this.socket === socket) this.socket = null;
+      const w = this.waiting;
+      this.waiting = null;
+      w?.reject(e);
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(Object.assign(new Error('other side closed'), { code: 'ECONNRESET' })));
+    this.socket = socket;
+    return socket;
   }
+
+  /** Completes the waiting request once its whole response is in the buffer. */
+  private parse(): void {
+    const end = this.buf.indexOf('\r\n\r\n');
+    if (end < 0 || !this.waiting) return;
+    const head = this.buf.subarray(0, end).toString('latin1').split('\r\n');
+    const status = Number(head[0]!.split(' ')[1]);
+    const header = (name: string) => head.find((h) => h.slice(0, name.length + 1).toLowerCase() === `${name}:`)?.slice(name.length + 1).trim();
+    let body: Buffer;
+    let rest: Buffer;
+    const length = header('content-length');
+    if (length !== undefined) {
+      if (this.buf.length < end + 4 + Number(length)) return;
+      body = this.buf.subarray(end + 4, end + 4 + Number(length));
+      rest = this.buf.subarray(end + 4 + Number(length));
+    } else if (header('transfer-encoding')?.toLowerCase() === 'chunked') {
+      const parts: Buffer[] = [];
+      let at = end + 4;
+      for (;;) {
+        const eol = this.buf.indexOf('\r\n', at);
+        if (eol < 0) return;
+        const size = parseInt(this.buf.subarray(at, eol).toString('latin1'), 16);
+        if (this.buf.length < eol + 2 + size + 2) return;
+        if (size === 0) {
+          at = eol + 4;
+          break;
+        }
+        parts.push(this.buf.subarray(eol + 2, eol + 2 + size));
+        at = eol + 2 + size + 2;
+      }
+      body = Buffer.concat(parts);
+      rest = this.buf.subarray(at);
+    } else return; // (every answer of the API has a length or is chunked)
+    this.buf = rest.length ? Buffer.from(rest) : Buffer.alloc(0);
+    BatchClient.responseBytes += body.length;
+    const w = this.waiting;
+    this.waiting = null;
+    if (header('connection')?.toLowerCase() === 'close') this.socket?.destroy();
+    w.resolve({ status, body: body.toString('utf8') });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = null;
+  }
+}
+
+function parseBatch(status: number, text: string): CallResult[] {
+  const items = JSON.parse(text) as unknown;
+  if (!Array.isArray(items)) throw new Error(`batch: ${status} ${text.slice(0, 200)}`);
+  return (items as { result?: { data?: { json?: unknown } }; error?: { json?: { message?: string; data?: { code?: string; httpStatus?: number } } } }[]).map((it) =>
+    it.error
+      ? { ok: false, status: it.error.json?.data?.httpStatus ?? status, code: it.error.json?.data?.code, message: it.error.json?.message ?? 'error' }
+      : { ok: true, data: it.result?.data?.json },
+  );
 }
 
 export async function signInAll(base: string, labelers: { email: string; password: string }[]): Promise<Http[]> {
@@ -156,7 +224,7 @@ export async function runLabelers(
   labelers: { email: string; password: string }[] | Http[],
   opts: { until: () => boolean; action: (task: { taskId: number }) => unknown; onAck?: (a: Ack) => void },
 ): Promise<LoadStats> {
-  const stats: LoadStats = { acks: [], submitMs: [], nextMs: [], errors: [], connectionErrors: 0 };
+  const stats: LoadStats = { acks: [], submitMs: [], nextMs: [], errors: [], connectionErrors: 0, rolloutMs: [] };
   let seq = 0;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   await Promise.all(
@@ -169,7 +237,17 @@ export async function runLabelers(
       }
       const email = session.email;
       const client = new BatchClient(base, session.sessionCookie);
-      let task: { taskId: number } | null = null;
+      let task: { taskId: number; rolloutId?: number | null } | null = null;
+      const rollouts = new Set<number>();
+      /** The replay of a task's rollout, fetched once per rollout like the labeling workspace does. */
+      const fetchRollout = async () => {
+        if (!task?.rolloutId || rollouts.has(task.rolloutId)) return;
+        const t0 = performance.now();
+        const r = await client.query('task.rollout', { rolloutId: task.rolloutId });
+        stats.rolloutMs.push(performance.now() - t0);
+        if (r.ok) rollouts.add(task.rolloutId);
+        else stats.errors.push(`task.rollout: ${r.status} ${r.message}`);
+      };
       try {
         while (!opts.until() && stats.errors.length <= 100) {
           try {
@@ -183,6 +261,7 @@ export async function runLabelers(
               }
               task = next!.data as { taskId: number } | null;
               if (!task) await sleep(50);
+              else await fetchRollout();
               continue;
             }
             // Submit this task's label and claim the next in one request; retry the same client id until
@@ -206,6 +285,7 @@ export async function runLabelers(
                   opts.onAck?.(ack);
                   task = next!.ok ? (next!.data as { taskId: number } | null) : null;
                   if (!next!.ok) stats.errors.push(`task.next: ${next!.status} ${next!.message}`);
+                  await fetchRollout();
                 }
                 break;
               } catch (e) {
@@ -247,7 +327,8 @@ export function verifyLabels(dbFile: string, acks: Ack[]) {
     for (const r of rows) counts.set(r.clientId, (counts.get(r.clientId) ?? 0) + 1);
     const missing = acks.filter((a) => !counts.has(a.clientId)).length;
     const duplicated = [...counts.values()].filter((n) => n > 1).length;
-    const wrongId = acks.filter((a) => !rows.some((r) => r.id === a.labelId && r.clientId === a.clientId)).length;
+    const idOf = new Map(rows.map((r) => [r.clientId, r.id]));
+    const wrongId = acks.filter((a) => idOf.get(a.clientId) !== a.labelId).length;
     const now = Date.now();
     const stuck = (db.prepare("select count(*) as n from task where state = 'leased' and lease_expires_at < ?").get(now - 1) as { n: number }).n;
     return { acknowledged: acks.length, inDatabase: rows.length, missing, duplicated, wrongId, leasesExpiredUnanswered: stuck };

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Http, percentile, processCpuMs, runLabelers, signInAll, startServer, verifyLabels, type ServerHandle } from './load-lib';
+import { BatchClient, Http, percentile, processCpuMs, runLabelers, signInAll, startServer, verifyLabels, type ServerHandle } from './load-lib';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -98,8 +98,11 @@ const result = {
   submit_ms: { p50: +percentile(sub, 50).toFixed(2), p99: +percentile(sub, 99).toFixed(2), requests: sub.length },
   // Claims on their own: each labeler's first task, and retries after the queue was empty.
   claim_only_ms: { p50: +percentile(nxt, 50).toFixed(2), p99: +percentile(nxt, 99).toFixed(2), requests: nxt.length },
+  // Each labeler fetches the replay of a rollout once (the browser caches it), when its first state comes.
+  rollout_fetch_ms: { p50: +percentile([...stats.rolloutMs].sort((a, b) => a - b), 50).toFixed(2), requests: stats.rolloutMs.length },
   errors: stats.errors.length,
   server_cpu_ms_per_label: serverCpu0 !== null && serverCpu1 !== null ? +((serverCpu1 - serverCpu0) / stats.acks.length).toFixed(3) : null,
+  response_bytes_per_label: Math.round(BatchClient.responseBytes / Math.max(1, stats.acks.length)),
   client_cpu_ms_per_label: +((clientCpu.user + clientCpu.system) / 1000 / stats.acks.length).toFixed(3),
   cpus: os.cpus().length,
   loadavg_1m: +os.loadavg()[0]!.toFixed(2),

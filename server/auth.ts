@@ -113,7 +113,7 @@ export function signedSessionToken(cookieHeader: string | null, secret: string):
  * refresh) is one signature check and one indexed read; better-auth itself answers the rest (sliding the
  * expiry forward once a day, unusual cookies), so the two can never disagree on who is signed in.
  */
-export async function sessionUser(rt: { auth: Auth; db: Db; config: { authSecret: string } }, headers: Headers, now = Date.now()): Promise<SessionUser | null> {
+export async function sessionUser(rt: { auth: Auth; db: Db; config: { authSecret: string } }, headers: Pick<Headers, 'get'>, now = Date.now()): Promise<SessionUser | null> {
   const token = signedSessionToken(headers.get('cookie'), rt.config.authSecret);
   if (token) {
     const row = prepared(rt.db, 'sessionUser', (d) =>
@@ -128,7 +128,7 @@ export async function sessionUser(rt: { auth: Auth; db: Db; config: { authSecret
     const refreshDue = row.expiresAt.getTime() - SESSION_EXPIRES_IN_S * 1000 + SESSION_UPDATE_AGE_S * 1000 <= now;
     if (!refreshDue) return { id: row.id, email: row.email, name: row.name, role: roleOf(row.role) };
   }
-  const s = await rt.auth.api.getSession({ headers });
+  const s = await rt.auth.api.getSession({ headers: headers instanceof Headers ? headers : new Headers({ cookie: headers.get('cookie') ?? '' }) });
   if (!s) return null;
   const u = s.user as typeof s.user & { role?: string };
   return { id: u.id, email: u.email, name: u.name, role: roleOf(u.role) };

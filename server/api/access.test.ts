@@ -16,7 +16,7 @@ let outsider: SessionUser;
 /** Procedures anyone (signed in or not) may call. */
 const PUBLIC = new Set(['user.me', 'invite.describe', 'invite.accept']);
 /** Procedures a signed-in labeler may call (their own queue, labels and progress; a project summary). */
-const LABELER = new Set(['user.whoami', 'project.envs', 'project.list', 'project.summary', 'task.next', 'task.skip', 'task.progress', 'task.crowd', 'task.segment', 'label.submit', 'label.undo']);
+const LABELER = new Set(['user.whoami', 'project.envs', 'project.list', 'project.summary', 'task.next', 'task.skip', 'task.progress', 'task.crowd', 'task.segment', 'task.rollout', 'label.submit', 'label.undo']);
 /** Researcher procedures that are not scoped to one project. */
 const GLOBAL_RESEARCHER = new Set(['project.create']);
 const ADMIN = new Set(['user.list', 'user.create']);
@@ -48,7 +48,7 @@ describe('access control of every procedure', () => {
 
   for (const path of procedures) {
     it(`${path}`, async () => {
-      const input = { projectId, roundId: 1, itemId: 1, taskId: 1, labelId: 1, policyVersionId: 1, inviteId: 1, tokenId: 1, since: 0 };
+      const input = { projectId, roundId: 1, itemId: 1, taskId: 1, labelId: 1, policyVersionId: 1, inviteId: 1, tokenId: 1, rolloutId: 1, since: 0 };
       if (!PUBLIC.has(path)) {
         await expect(call(null, path, input), 'anonymous').rejects.toMatchObject({ code: 'UNAUTHORIZED' });
       }

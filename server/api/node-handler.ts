@@ -2,16 +2,27 @@
  * tRPC served straight from Node's HTTP server (used by `npm start`'s custom server for /api/trpc/*), so
  * the labeling hot path — claim a task, submit a label — skips Next's route-handler machinery. Same router,
  * context and body limit as the App Router route in app/api/trpc/[trpc]/route.ts, which `next dev` uses.
+ *
+ * Plain JSON calls (what the browser's httpBatchLink and our clients send: GET queries, POST mutations,
+ * batched or not) are answered here with tRPC's own procedure caller, error shapes, transformer and status
+ * codes, but without building a Fetch Request/Response, web streams and abort signals per request — that
+ * machinery cost more CPU than claiming a task and storing a label together. Anything else (other
+ * methods and content types, streaming accept headers) goes to tRPC's standalone adapter unchanged.
+ * server/api/node-handler.test.ts checks the two answer alike.
  */
 import type http from 'node:http';
+import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, transformTRPCResponse, TRPCError, type AnyTRPCProcedure } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { getHTTPStatusCode } from '@trpc/server/http';
 import type { Runtime } from '../runtime';
 import { appRouter } from './root';
-import { createContext } from './trpc';
+import { createContext, type InnerContext, type RequestHeaders } from './trpc';
 
 /** tRPC bodies are small JSON; anything larger is refused (413) before it is parsed. */
 export const TRPC_MAX_BODY_BYTES = 1_000_000;
 export const TRPC_BASE_PATH = '/api/trpc/';
+/** Calls in one batched request (the browser sends a handful; this bounds one request's work). */
+export const TRPC_MAX_BATCH = 64;
 
 /** The 413 message for a declared body over the limit, or null when it may be read. */
 export function oversizeBody(contentLength: string | null | undefined): string | null {
@@ -19,22 +30,136 @@ export function oversizeBody(contentLength: string | null | undefined): string |
   return length > TRPC_MAX_BODY_BYTES ? `Request body too large (${length} bytes; limit ${TRPC_MAX_BODY_BYTES})` : null;
 }
 
-export function toHeaders(raw: http.IncomingHttpHeaders): Headers {
-  const h = new Headers();
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const x of v) h.append(k, x);
-    else h.set(k, v);
+/** Request headers read in place (no copy into a Fetch Headers object). */
+export function nodeHeaders(raw: http.IncomingHttpHeaders): RequestHeaders {
+  return {
+    get(name) {
+      const v = raw[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+    },
+  };
+}
+
+type Router = typeof appRouter;
+const config = appRouter._def._config;
+// Flat at run time ("task.next" → procedure), whatever the nested type says.
+const procedures = appRouter._def.procedures as unknown as Record<string, AnyTRPCProcedure>;
+const METHOD_OF = { query: 'GET', mutation: 'POST', subscription: 'GET' } as const;
+type Reply = { result: { data: unknown } } | { error: ReturnType<typeof getTRPCErrorShape> };
+
+/** Plain JSON calls, which this handler answers itself; the rest goes to tRPC's own adapter. */
+function isPlainJsonCall(req: http.IncomingMessage): boolean {
+  if (req.headers['trpc-accept'] !== undefined || req.headers.accept === 'application/jsonl') return false;
+  if (req.method === 'GET') return true;
+  if (req.method !== 'POST') return false;
+  const type = req.headers['content-type'];
+  return type === undefined || type.startsWith('application/json');
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > TRPC_MAX_BODY_BYTES) {
+        resolve('too-large');
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), vary: 'trpc-accept, accept', ...extra });
+  res.end(text);
+}
+
+function errorReply(error: TRPCError, path: string | undefined, input: unknown, ctx: InnerContext | undefined, type: 'query' | 'mutation' | 'subscription' | 'unknown'): Reply {
+  return { error: getTRPCErrorShape({ config, error, path, input, ctx, type }) };
+}
+
+/** A whole-request error (bad batch, unreadable body, context failure): one error object, as tRPC answers. */
+function sendRequestError(res: http.ServerResponse, cause: unknown, ctx?: InnerContext): void {
+  const reply = errorReply(getTRPCErrorFromUnknown(cause), undefined, undefined, ctx, 'unknown');
+  send(res, getHTTPStatusCode(reply as never), transformTRPCResponse(config, reply as never));
+}
+
+async function answer(req: http.IncomingMessage, res: http.ServerResponse, rt: Runtime): Promise<void> {
+  const url = req.url!;
+  const q = url.indexOf('?');
+  const search = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+  const isBatch = search.get('batch') === '1';
+  let path: string;
+  try {
+    path = decodeURIComponent((q < 0 ? url : url.slice(0, q)).slice(TRPC_BASE_PATH.length));
+  } catch {
+    return sendRequestError(res, new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed procedure path' }));
   }
-  return h;
+  const paths = isBatch ? path.split(',') : [path];
+  if (paths.length > TRPC_MAX_BATCH) return sendRequestError(res, new TRPCError({ code: 'BAD_REQUEST', message: 'Batch call exceeds maximum size' }));
+  const procs = paths.map((p) => (Object.hasOwn(procedures, p) ? procedures[p] : undefined));
+  const types = new Set(procs.flatMap((p) => (p ? [p._def.type] : [])));
+  if (types.size > 1) return sendRequestError(res, new TRPCError({ code: 'BAD_REQUEST', message: `Cannot mix procedure types in call: ${[...types].join(', ')}` }));
+
+  // Inputs: the query string for GET, the body for POST; keyed by call index when batched.
+  let raw: unknown;
+  let inputError: TRPCError | null = null;
+  try {
+    const text = req.method === 'GET' ? search.get('input') : await readBody(req);
+    if (text === 'too-large') return send(res, 413, { error: { message: `Request body too large (limit ${TRPC_MAX_BODY_BYTES} bytes)` } }, { connection: 'close' });
+    raw = text ? JSON.parse(text) : undefined;
+  } catch (cause) {
+    inputError = new TRPCError({ code: 'PARSE_ERROR', message: 'The request body is not valid JSON', cause });
+  }
+  if (!inputError && isBatch && raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
+    inputError = new TRPCError({ code: 'BAD_REQUEST', message: '"input" needs to be an object when doing a batch call' });
+  }
+  const inputs: unknown[] = paths.map((_, i) => {
+    const one = isBatch ? (raw as Record<string, unknown> | undefined)?.[i] : raw;
+    return one === undefined ? undefined : config.transformer.input.deserialize(one);
+  });
+
+  let ctx: InnerContext;
+  try {
+    ctx = await createContext(rt, nodeHeaders(req.headers));
+  } catch (cause) {
+    return sendRequestError(res, cause);
+  }
+  const replies = await Promise.all(
+    paths.map(async (p, i): Promise<Reply> => {
+      const proc = procs[i];
+      try {
+        if (inputError) throw inputError;
+        if (!proc) throw new TRPCError({ code: 'NOT_FOUND', message: `No procedure found on path "${p}"` });
+        if (METHOD_OF[proc._def.type] !== req.method) {
+          throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: `Unsupported ${req.method}-request to ${proc._def.type} procedure at path "${p}"` });
+        }
+        if (proc._def.type === 'subscription') throw new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: 'Subscriptions are not served' });
+        const data = await callTRPCProcedure({ router: appRouter as Router, path: p, getRawInput: async () => inputs[i], ctx, type: proc._def.type, signal: undefined, batchIndex: i });
+        return { result: { data } };
+      } catch (cause) {
+        return errorReply(getTRPCErrorFromUnknown(cause), p, inputs[i], ctx, proc?._def.type ?? 'unknown');
+      }
+    }),
+  );
+  const body = isBatch ? replies : replies[0]!;
+  send(res, getHTTPStatusCode(body as never), transformTRPCResponse(config, body as never));
 }
 
 export function createTrpcNodeHandler(rt: Runtime): http.RequestListener {
-  const handler = createHTTPHandler({
+  const official = createHTTPHandler({
     router: appRouter,
     basePath: TRPC_BASE_PATH,
     maxBodySize: TRPC_MAX_BODY_BYTES,
-    createContext: ({ req }) => createContext(rt, toHeaders(req.headers)),
+    maxBatchSize: TRPC_MAX_BATCH,
+    createContext: ({ req }) => createContext(rt, nodeHeaders(req.headers)),
   });
   return (req, res) => {
     const tooLarge = oversizeBody(req.headers['content-length']);
@@ -44,6 +169,11 @@ export function createTrpcNodeHandler(rt: Runtime): http.RequestListener {
       req.resume();
       return;
     }
-    handler(req, res);
+    if (!isPlainJsonCall(req)) return official(req, res);
+    answer(req, res, rt).catch((e: unknown) => {
+      console.error('[trpc] request failed:', e);
+      if (!res.headersSent) sendRequestError(res, e);
+      else res.destroy();
+    });
   };
 }

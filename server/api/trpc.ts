@@ -18,20 +18,23 @@ import { takeRateLimit } from '../services/rate-limit';
 import { transformer } from './transformer';
 
 // 1. Context ----------------------------------------------------------------------------------------
+/** What the context reads of request headers (a Fetch `Headers` is one; the Node handler reads in place). */
+export type RequestHeaders = Pick<Headers, 'get'>;
+
 export interface InnerContext {
   db: Db;
   auth: Auth;
   runtime: Runtime;
   user: SessionUser | null;
   /** Request headers where there is a request (used for same-origin checks and cookies). */
-  headers: Headers | null;
+  headers: RequestHeaders | null;
 }
 
-export function createInnerContext(runtime: Runtime, user: SessionUser | null, headers: Headers | null = null): InnerContext {
+export function createInnerContext(runtime: Runtime, user: SessionUser | null, headers: RequestHeaders | null = null): InnerContext {
   return { db: runtime.db, auth: runtime.auth, runtime, user, headers };
 }
 
-export async function createContext(runtime: Runtime, headers: Headers): Promise<InnerContext> {
+export async function createContext(runtime: Runtime, headers: RequestHeaders): Promise<InnerContext> {
   const user = await sessionUser(runtime, headers);
   return createInnerContext(runtime, user, headers);
 }

@@ -1,13 +1,14 @@
 /** Task leases: expiry returns a state to the queue, nobody sees a state twice, bad labels write nothing. */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { label, query, task } from '@/db/schema';
+import { label, query, rollout, task } from '@/db/schema';
 import type { SessionUser } from '../auth';
 import { jobHandlers } from '../jobs/handlers';
 import { JobRunner } from '../jobs/runner';
 import { callerFor, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
 import { claimSegment } from './claim-segment';
-import { claimTask, labelerProgress } from './claim-task';
+import { claimTask, labelerProgress, taskView } from './claim-task';
+import { getTaskRollout } from './get-task-rollout';
 import { submitLabel } from './submit-label';
 
 let rt: TestRuntime;
@@ -101,5 +102,27 @@ describe('claiming tasks', () => {
     const queries = rt.db.select().from(task).where(eq(task.labelerId, c.id)).all().map((t) => t.queryId);
     expect(new Set(queries).size).toBe(queries.length); // never the same state twice
     expect(() => claimSegment(rt, b, { taskId: held.taskId })).toThrow(/not found/);
+  });
+
+  it('gives a labeler the rollout of a state they were given, and nobody else', async () => {
+    // Labeler a was given states above (the queue of this project is empty by now).
+    const mine = rt.db.select().from(task).where(eq(task.labelerId, a.id)).get()!;
+    const held = taskView(rt, mine.id, a)!;
+    expect(held.rolloutId).not.toBeNull();
+    const stored = rt.db.select().from(rollout).where(eq(rollout.id, held.rolloutId!)).get()!;
+    const steps = stored.steps as { state: unknown; action: unknown }[];
+    const r = getTaskRollout(rt, a, { rolloutId: held.rolloutId! });
+    expect(r.states).toEqual(steps.map((s) => s.state));
+    expect(r.actions).toEqual(steps.map((s) => s.action));
+    expect(r.states[held.t]).toEqual(held.state);
+    // The project hides the learner's actions (the default), so the rollout does too.
+    expect(r.policyActions).toBeNull();
+    // Another labeler of the project who was never given a state of it, and a stranger, get NOT_FOUND.
+    const e = await makeUser(rt, 'labeler', 'noreplay');
+    await callerFor(rt, await makeUser(rt, 'admin', 'replayadmin2')).project.addMember({ projectId, email: e.email, role: 'labeler' });
+    expect(() => getTaskRollout(rt, e, { rolloutId: held.rolloutId! })).toThrow(/not found/);
+    await expect(callerFor(rt, e).task.rollout({ rolloutId: held.rolloutId! })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(callerFor(rt, a).task.rollout({ rolloutId: 0 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(() => getTaskRollout(rt, a, { rolloutId: 999_999 })).toThrow(/not found/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { datasetItem, label, project, projectMember, query, round, rollout, task } from '@/db/schema';
+import { datasetItem, label, project, projectMember, query, round, task } from '@/db/schema';
 import type { SessionUser } from '../auth';
 import { crowdStatus } from './invites';
 import { actionsMatch } from '../dagger/metrics';
@@ -32,14 +32,13 @@ export interface TaskView {
   leaseExpiresAt: number;
   /** Shown only when the project allows it (hidden by default to avoid anchoring). */
   policyAction: unknown;
-  /** The rollout around the state: frames before (and a few after) for the timeline player. */
-  context: { startT: number; states: unknown[]; actions: unknown[]; policyActions: unknown[] | null } | null;
+  /**
+   * The rollout the state comes from, for the timeline player: the client fetches it once with
+   * `task.rollout` (rollouts are append-only, so it caches it for every later task of the same rollout).
+   */
+  rolloutId: number | null;
   frameUrl: string | null;
 }
-
-/** Frames of rollout context given with a task: enough for the last few seconds before the state. */
-const CONTEXT_BEFORE = 150;
-const CONTEXT_AFTER = 30;
 
 export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof claimTaskInput> = {}, now = Date.now()): TaskView | null {
   const input = claimTaskInput.parse(raw);
@@ -130,20 +129,6 @@ export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): Tas
   ).get({ taskId, labelerId: labeler.id });
   if (!row) return null;
   const settings = projectSettings(rt.db, row.task.projectId);
-  let context: TaskView['context'] = null;
-  if (row.query.rolloutId) {
-    const steps = rolloutSteps(rt, row.query.rolloutId);
-    if (steps) {
-      const startT = Math.max(0, row.query.t - CONTEXT_BEFORE);
-      const slice = steps.slice(startT, Math.min(steps.length, row.query.t + CONTEXT_AFTER + 1));
-      context = {
-        startT,
-        states: slice.map((s) => s.state),
-        actions: slice.map((s) => s.action),
-        policyActions: settings.showPolicyAction ? slice.map((s) => s.policyAction) : null,
-      };
-    }
-  }
   return {
     taskId: row.task.id,
     queryId: row.query.id,
@@ -156,7 +141,7 @@ export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): Tas
     obs: row.query.obs,
     leaseExpiresAt: row.task.leaseExpiresAt,
     policyAction: settings.showPolicyAction ? row.query.policyAction : null,
-    context,
+    rolloutId: row.query.rolloutId,
     frameUrl: frameOf(row.query.state),
   };
 }
@@ -194,20 +179,4 @@ export function labelerProgress(rt: Runtime, labeler: SessionUser, since: number
 function frameOf(state: unknown): string | null {
   const f = (state as { frame?: unknown } | null)?.frame;
   return typeof f === 'string' && /^[0-9a-f]{64}\.(png|jpg)$/.test(f) ? `/api/frames/${f}` : null;
-}
-
-type ContextStep = { state: unknown; action: unknown; policyAction: unknown };
-const stepsCache = new Map<string, ContextStep[]>();
-
-/** A rollout's steps, parsed once: rollouts are append-only, so a cached copy never goes stale. */
-function rolloutSteps(rt: Runtime, rolloutId: number): ContextStep[] | null {
-  const key = `${rt.config.dataDir}:${rolloutId}`;
-  const hit = stepsCache.get(key);
-  if (hit) return hit;
-  const r = rt.db.select({ steps: rollout.steps }).from(rollout).where(eq(rollout.id, rolloutId)).get();
-  if (!r) return null;
-  const steps = r.steps as ContextStep[];
-  if (stepsCache.size >= 64) stepsCache.delete(stepsCache.keys().next().value!);
-  stepsCache.set(key, steps);
-  return steps;
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getEnv } from '@/envs/registry';
 import type { Action, ActionSpace } from '@/envs/types';
@@ -7,6 +7,7 @@ import { useTRPC, useTRPCClient } from '@/trpc/react';
 import { EnvCanvas } from '../../_components/env-canvas';
 import { EmptyState, secondaryButtonClass } from '../../_components/form';
 import { RolloutPlayer } from './rollout-player';
+import { rolloutWindow } from './rollout-window';
 import { SegmentPanel } from './segment-panel';
 import { SubmitQueue, type PendingLabel } from './submit-queue';
 
@@ -114,6 +115,16 @@ export function Workspace() {
     const t = setInterval(() => void refill(), 3000);
     return () => clearInterval(t);
   }, [exhausted, current, refill]);
+
+  // Each rollout is fetched once and kept: the states of one rollout come to a labeler one after another.
+  const queryClient = useQueryClient();
+  const rolloutQuery = (rolloutId: number) => ({ ...trpc.task.rollout.queryOptions({ rolloutId }), staleTime: Infinity, gcTime: 10 * 60_000 });
+  const rollout = useQuery({ ...rolloutQuery(current?.rolloutId ?? 0), enabled: !!current?.rolloutId });
+  const context = useMemo(() => (current && rollout.data ? rolloutWindow(rollout.data, current.t) : null), [current, rollout.data]);
+  useEffect(() => {
+    for (const t of buffer) if (t.rolloutId) void queryClient.prefetchQuery(rolloutQuery(t.rolloutId));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rolloutQuery is a pure helper of trpc
+  }, [buffer, queryClient, trpc]);
 
   const env = current?.envId ? getEnv(current.envId) : null;
   const space = env?.actionSpace ?? null;
@@ -285,15 +296,15 @@ export function Workspace() {
             {env && current.envId ? (
               <>
                 <EnvCanvas envId={current.envId} state={current.state} width={640} height={400} caption={`t = ${current.t}`} onPaint={onPaint} testId="task-canvas" />
-                {current.context && !segmentMode && (
-                  <RolloutPlayer envId={current.envId} context={current.context} focusT={current.t} dt={env.dt} />
+                {context && !segmentMode && (
+                  <RolloutPlayer envId={current.envId} context={context} focusT={current.t} dt={env.dt} />
                 )}
-                {current.context && segmentMode && space?.kind === 'discrete' && (
+                {context && segmentMode && space?.kind === 'discrete' && (
                   <SegmentPanel
                     key={current.taskId}
                     envId={current.envId}
                     space={space}
-                    context={current.context}
+                    context={context}
                     dt={env.dt}
                     claim={() => client.task.segment.mutate({ taskId: current.taskId })}
                     onLabels={onSegmentLabels}
@@ -359,7 +370,7 @@ export function Workspace() {
               <button className={secondaryButtonClass} disabled={!lastLabel} onClick={() => void onUndo()}>
                 Undo <kbd>Z</kbd>
               </button>
-              {space?.kind === 'discrete' && current.context && (
+              {space?.kind === 'discrete' && context && (
                 <button className={`${secondaryButtonClass} ${segmentMode ? 'border-indigo-500 bg-indigo-50' : ''}`} aria-pressed={segmentMode} onClick={() => setSegmentMode((m) => !m)} data-testid="segment-mode">
                   Segment mode <kbd>G</kbd>
                 </button>

@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { oversizeBody } from '@/server/api/node-handler';
+import { oversizeBody, TRPC_MAX_BATCH } from '@/server/api/node-handler';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { runtime } from '@/server/runtime';
@@ -14,6 +14,7 @@ const handler = async (req: Request) => {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
+    maxBatchSize: TRPC_MAX_BATCH,
     createContext: () => createContext(runtime(), req.headers),
   });
 };
