@@ -14,6 +14,8 @@ import { runtime } from '../server/runtime';
 import { ensureAdmin } from '../server/services/ensure-admin';
 import { seedDemo } from '../server/services/seed-demo';
 import { startTsWorker } from '../server/ts-worker';
+import { startCheckpointer } from '../server/checkpointer';
+import { dbFile } from '../db/client';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.NEXT_TELEMETRY_DISABLED = '1';
@@ -63,6 +65,8 @@ console.log(`[start] database ${path.join(cfg.dataDir, 'dagger-studio.sqlite')} 
 const admin = await ensureAdmin(rt, { email: cfg.ADMIN_EMAIL, password: cfg.ADMIN_PASSWORD });
 const demo = await seedDemo(rt, { log: (m) => console.log(`[seed] ${m}`) });
 
+// WAL checkpoints on their own thread, so the thread answering labelers never stops to copy pages.
+const checkpointer = startCheckpointer(dbFile(cfg.dataDir), rt.db.$client);
 let worker: Worker | null = null;
 if (cfg.WORKER === 'thread') {
   worker = startTsWorker(new URL('../server/jobs/worker-thread.ts', import.meta.url));
@@ -96,6 +100,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     server.close();
     worker?.postMessage('stop');
+    checkpointer.postMessage('stop');
     setTimeout(() => process.exit(0), 1500).unref();
   });
 }
