@@ -222,13 +222,26 @@ export function processCpuMs(pid: number): number | null {
 export async function runLabelers(
   base: string,
   labelers: { email: string; password: string }[] | Http[],
-  opts: { until: () => boolean; action: (task: { taskId: number }) => unknown; onAck?: (a: Ack) => void },
+  opts: {
+    until: () => boolean;
+    action: (task: { taskId: number }) => unknown;
+    onAck?: (a: Ack) => void;
+    /**
+     * Labels per second each labeler aims for (default: as fast as answers come). Paced labelers send on
+     * a fixed schedule, and a label's latency counts from when it was due, so a server that falls behind
+     * cannot hide its queueing by slowing the senders down (no coordinated omission).
+     */
+    ratePerLabeler?: number;
+  },
 ): Promise<LoadStats> {
   const stats: LoadStats = { acks: [], submitMs: [], nextMs: [], errors: [], connectionErrors: 0, rolloutMs: [] };
   let seq = 0;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   await Promise.all(
-    labelers.map(async (l) => {
+    labelers.map(async (l, index) => {
+      const interval = opts.ratePerLabeler ? 1000 / opts.ratePerLabeler : 0;
+      // Labelers start spread over one interval, so paced sends do not arrive in lockstep.
+      let dueAt = performance.now() + (interval * index) / labelers.length;
       let session: Http;
       if (l instanceof Http) session = l;
       else {
@@ -268,9 +281,16 @@ export async function runLabelers(
             // acknowledged (idempotency makes that safe; a claim lost with a dropped connection simply expires).
             const clientId = `load-${process.pid}-${email}-${seq++}`;
             const input = { taskId: task.taskId, clientId, action: opts.action(task), timeMs: 300, mode: 'key' };
+            let due = performance.now();
+            if (interval) {
+              const wait = dueAt - performance.now();
+              if (wait > 0) await sleep(wait);
+              due = dueAt;
+              dueAt += interval;
+            }
             for (let attempt = 0; ; attempt++) {
               try {
-                const t0 = performance.now();
+                const t0 = attempt === 0 ? due : performance.now();
                 const [sub, next] = await client.call([
                   { proc: 'label.submit', input },
                   { proc: 'task.next', input: {} },

@@ -5,6 +5,8 @@
  * next task the way the browser's tRPC batch link does. Prints throughput, p50/p99 latencies, errors, and
  * CPU time per label of the server and of this load generator (they share the machine).
  *   --labelers N  --seconds S  --kill-at S (SIGKILL the server at S seconds, restart it, keep going)
+ *   --rate R  offered load: the labelers together aim for R labels/s on a fixed schedule (latency then counts
+ *             from when each label was due); without it they label as fast as the server answers.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,7 +21,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     'kill-at': { type: 'string' },
     port: { type: 'string', default: '3311' },
-    states: { type: 'string', default: '20000' },
+    states: { type: 'string', default: '40000' },
+    rate: { type: 'string' },
   },
 });
 const N = Number(values.labelers);
@@ -79,7 +82,8 @@ const killer = killAt
       console.log(`[load] server restarted after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     })()
   : Promise.resolve();
-const stats = await runLabelers(server.base, sessions, { until: () => Date.now() - t0 > seconds * 1000, action: () => 0 });
+const rate = values.rate ? Number(values.rate) : null;
+const stats = await runLabelers(server.base, sessions, { until: () => Date.now() - t0 > seconds * 1000, action: () => 0, ratePerLabeler: rate ? rate / N : undefined });
 await killer;
 const elapsed = (Date.now() - t0) / 1000;
 // CPU per label, server and load generator apart: on a shared 2-core machine this is steadier than wall time.
@@ -93,6 +97,7 @@ const result = {
   labelers: N,
   seconds: Math.round(elapsed * 10) / 10,
   labels_acknowledged: stats.acks.length,
+  offered_labels_per_second: rate ?? 'as fast as answered',
   labels_per_second: Math.round((stats.acks.length / elapsed) * 10) / 10,
   // One request submits a label and claims the next task (batched, as the browser's tRPC link sends them).
   submit_ms: { p50: +percentile(sub, 50).toFixed(2), p99: +percentile(sub, 99).toFixed(2), requests: sub.length },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { groupCommit } from '@/db/group-commit';
 import { claimTask, claimTaskInput, labelerProgress } from '../../services/claim-task';
 import { skipTask, skipTaskInput, submitLabel, submitLabelInput } from '../../services/submit-label';
 import { claimSegment, claimSegmentInput } from '../../services/claim-segment';
@@ -8,7 +9,8 @@ import { undoLabel, undoLabelInput } from '../../services/undo-label';
 import { authedProcedure, createTRPCRouter, rateLimited } from '../trpc';
 
 export const taskRouter = createTRPCRouter({
-  next: authedProcedure.use(rateLimited('task.next', 60, 1000)).input(claimTaskInput).mutation(({ ctx, input }) => claimTask(ctx.runtime, ctx.user, input)),
+  // Claims and labels commit in groups (db/group-commit.ts): answered only once their write is durable.
+  next: authedProcedure.use(rateLimited('task.next', 60, 1000)).input(claimTaskInput).mutation(({ ctx, input }) => groupCommit(ctx.db, () => claimTask(ctx.runtime, ctx.user, input))),
   /** Segment labeling: lease the open states of the same rollout just before a held task. */
   segment: authedProcedure.use(rateLimited('task.segment', 10, 1000)).input(claimSegmentInput).mutation(({ ctx, input }) => claimSegment(ctx.runtime, ctx.user, input)),
   /** The rollout a held task's state comes from (the client caches it per rollout). */
@@ -22,6 +24,9 @@ export const taskRouter = createTRPCRouter({
 });
 
 export const labelRouter = createTRPCRouter({
-  submit: authedProcedure.use(rateLimited('label.submit', 40, 1000)).input(submitLabelInput).mutation(({ ctx, input }) => submitLabel(ctx.runtime, ctx.user, input)),
+  submit: authedProcedure
+    .use(rateLimited('label.submit', 40, 1000))
+    .input(submitLabelInput)
+    .mutation(({ ctx, input }) => groupCommit(ctx.db, () => submitLabel(ctx.runtime, ctx.user, input))),
   undo: authedProcedure.input(undoLabelInput).mutation(({ ctx, input }) => undoLabel(ctx.runtime, ctx.user, input)),
 });

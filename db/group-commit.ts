@@ -1,0 +1,71 @@
+/**
+ * Group commit for the labeling hot path. Each write transaction ends in a COMMIT that appends every page
+ * it touched to the WAL; a label and a claim touch ~15 pages, mostly the same ones (the tail of the label
+ * and task tables and their indexes) as the labels submitted at the same moment. Work handed to
+ * `groupCommit` waits for the end of the current event-loop turn, then everything gathered runs in one
+ * transaction, each piece in a savepoint of its own — a piece that throws is rolled back alone and its
+ * caller gets the error — and no promise resolves before the COMMIT has succeeded. So a caller is
+ * answered only once its write is as durable as with a transaction of its own, and a failed COMMIT
+ * fails every piece of the group (nothing of it is stored).
+ *
+ * The pieces are synchronous and run back to back, so nothing else in the process can slip a write into
+ * the open transaction.
+ */
+import type Database from 'better-sqlite3';
+import type { Db } from './client';
+
+interface Piece {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const pending = new WeakMap<Database.Database, Piece[]>();
+/** Per connection: the group's savepoint statements, prepared once (a transaction wrapper per piece cost more). */
+const savepoints = new WeakMap<Database.Database, { begin: Database.Statement; release: Database.Statement; undo: Database.Statement }>();
+
+export function groupCommit<T>(db: Db, run: () => T): Promise<T> {
+  const client = db.$client;
+  return new Promise<T>((resolve, reject) => {
+    let group = pending.get(client);
+    if (!group) {
+      pending.set(client, (group = []));
+      setImmediate(() => flush(client));
+    }
+    group.push({ run, resolve: resolve as (v: unknown) => void, reject });
+  });
+}
+
+function flush(client: Database.Database): void {
+  const group = pending.get(client) ?? [];
+  pending.delete(client);
+  let sp = savepoints.get(client);
+  if (!sp) {
+    sp = { begin: client.prepare('SAVEPOINT group_piece'), release: client.prepare('RELEASE group_piece'), undo: client.prepare('ROLLBACK TO group_piece') };
+    savepoints.set(client, sp);
+  }
+  const { begin, release, undo } = sp;
+  const outcomes: { ok: boolean; value: unknown }[] = [];
+  try {
+    client
+      .transaction(() => {
+        for (const piece of group) {
+          begin.run();
+          try {
+            outcomes.push({ ok: true, value: piece.run() });
+            release.run();
+          } catch (error) {
+            // Undo this piece only (ROLLBACK TO keeps the savepoint; RELEASE then closes it).
+            undo.run();
+            release.run();
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      })
+      .immediate();
+  } catch (error) {
+    for (const piece of group) piece.reject(error);
+    return;
+  }
+  group.forEach((piece, i) => (outcomes[i]!.ok ? piece.resolve(outcomes[i]!.value) : piece.reject(outcomes[i]!.value)));
+}
