@@ -12,7 +12,7 @@
  * the open transaction.
  */
 import type Database from 'better-sqlite3';
-import type { Db } from './client';
+import type { Db, DbOrTx } from './client';
 
 interface Piece {
   run: () => unknown;
@@ -39,6 +39,42 @@ export function groupCommit<T>(db: Db, run: () => T): Promise<T> {
 function flush(client: Database.Database): void {
   const group = pending.get(client) ?? [];
   pending.delete(client);
+  const result = commitGroup(
+    client,
+    group.map((p) => p.run),
+  );
+  if (!result.committed) for (const piece of group) piece.reject(result.error);
+  else group.forEach((piece, i) => (result.outcomes[i]!.ok ? piece.resolve(result.outcomes[i]!.value) : piece.reject(result.outcomes[i]!.value)));
+}
+
+export type GroupResult = { committed: true; outcomes: { ok: boolean; value: unknown }[] } | { committed: false; error: unknown };
+
+/**
+ * Runs the pieces in one IMMEDIATE transaction, each in a savepoint of its own, and commits: the outcome of
+ * each piece (its value, or the error that rolled it back alone), or the error that failed the whole group.
+ */
+export function commitGroup(client: Database.Database, pieces: (() => unknown)[]): GroupResult {
+  grouping.add(client);
+  try {
+    return commitPieces(client, pieces);
+  } finally {
+    grouping.delete(client);
+  }
+}
+
+/** Connections running a group right now: each piece already has a savepoint of its own. */
+const grouping = new WeakSet<Database.Database>();
+
+/**
+ * A write transaction for a service: IMMEDIATE on its own, or — as a piece of a group commit, which already
+ * runs it in a savepoint of its own — simply the group's transaction (a second savepoint would only cost).
+ */
+export function writeTransaction<T>(db: Db, fn: (tx: DbOrTx) => T): T {
+  if (grouping.has(db.$client)) return fn(db);
+  return db.transaction(fn, { behavior: 'immediate' });
+}
+
+function commitPieces(client: Database.Database, pieces: (() => unknown)[]): GroupResult {
   let sp = savepoints.get(client);
   if (!sp) {
     sp = { begin: client.prepare('SAVEPOINT group_piece'), release: client.prepare('RELEASE group_piece'), undo: client.prepare('ROLLBACK TO group_piece') };
@@ -49,10 +85,10 @@ function flush(client: Database.Database): void {
   try {
     client
       .transaction(() => {
-        for (const piece of group) {
+        for (const run of pieces) {
           begin.run();
           try {
-            outcomes.push({ ok: true, value: piece.run() });
+            outcomes.push({ ok: true, value: run() });
             release.run();
           } catch (error) {
             // Undo this piece only (ROLLBACK TO keeps the savepoint; RELEASE then closes it).
@@ -64,8 +100,7 @@ function flush(client: Database.Database): void {
       })
       .immediate();
   } catch (error) {
-    for (const piece of group) piece.reject(error);
-    return;
+    return { committed: false, error };
   }
-  group.forEach((piece, i) => (outcomes[i]!.ok ? piece.resolve(outcomes[i]!.value) : piece.reject(outcomes[i]!.value)));
+  return { committed: true, outcomes };
 }

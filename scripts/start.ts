@@ -15,6 +15,7 @@ import { ensureAdmin } from '../server/services/ensure-admin';
 import { seedDemo } from '../server/services/seed-demo';
 import { startTsWorker } from '../server/ts-worker';
 import { startCheckpointer } from '../server/checkpointer';
+import { startWriter } from '../server/writer';
 import { dbFile } from '../db/client';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -67,6 +68,8 @@ const demo = await seedDemo(rt, { log: (m) => console.log(`[seed] ${m}`) });
 
 // WAL checkpoints on their own thread, so the thread answering labelers never stops to copy pages.
 const checkpointer = startCheckpointer(dbFile(cfg.dataDir), rt.db.$client);
+// Labelers' claims and labels are committed on a thread of their own; this thread answers HTTP.
+const writer = startWriter(rt);
 let worker: Worker | null = null;
 if (cfg.WORKER === 'thread') {
   worker = startTsWorker(new URL('../server/jobs/worker-thread.ts', import.meta.url));
@@ -101,6 +104,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     server.close();
     worker?.postMessage('stop');
     checkpointer.postMessage('stop');
+    void writer.stop();
     setTimeout(() => process.exit(0), 1500).unref();
   });
 }

@@ -58,3 +58,25 @@ export function fieldErrorsOf(cause: unknown): Record<string, string[]> | null {
   if (cause instanceof DomainError && cause.fieldErrors) return cause.fieldErrors;
   return null;
 }
+
+/** An error as plain data, to cross a thread boundary (see server/writer.ts) and come back as the same kind. */
+export type PlainError =
+  | { kind: 'domain'; code: DomainErrorCode; message: string; fieldErrors?: Record<string, string[]> }
+  | { kind: 'zod'; issues: ZodError['issues'] }
+  | { kind: 'other'; name: string; message: string; stack?: string };
+
+export function toPlainError(err: unknown): PlainError {
+  if (err instanceof DomainError) return { kind: 'domain', code: err.code, message: err.message, fieldErrors: err.fieldErrors };
+  if (err instanceof ZodError) return { kind: 'zod', issues: JSON.parse(JSON.stringify(err.issues)) as ZodError['issues'] };
+  if (err instanceof Error) return { kind: 'other', name: err.name, message: err.message, stack: err.stack };
+  return { kind: 'other', name: 'Error', message: String(err) };
+}
+
+export function fromPlainError(e: PlainError): Error {
+  if (e.kind === 'domain') return new DomainError(e.code, e.message, e.fieldErrors);
+  if (e.kind === 'zod') return new ZodError(e.issues);
+  const err = new Error(e.message);
+  err.name = e.name;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}

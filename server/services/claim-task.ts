@@ -12,6 +12,7 @@ import { crowdStatus } from './invites';
 import { actionsMatch } from '../dagger/metrics';
 import { actionSpaceOf, projectSettings } from './project-settings';
 import { placeholders, prepared } from '@/db/prepared';
+import { writeTransaction } from '@/db/group-commit';
 import type { Runtime } from '../runtime';
 
 export const claimTaskInput = z.object({
@@ -53,67 +54,76 @@ export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof
       .get()?.n ?? 0;
     if (crowd.done + leased >= crowd.cap) return null;
   }
-  const claimed = rt.db.transaction(
-    (tx) => {
-      // Only projects the labeler is a member of, whatever projectId the request names.
-      const projects = prepared(tx, 'claim.memberships', (d) =>
-        d.select({ id: projectMember.projectId }).from(projectMember).where(eq(projectMember.userId, sql.placeholder('userId'))).prepare(),
-      )
-        .all({ userId: labeler.id })
-        .map((p) => p.id)
-        .filter((id) => !input.projectId || id === input.projectId);
-      // One index walk per project (query_open_idx is ordered by id), so the first match ends the search;
-      // a single query over all projects would evaluate the subqueries for every open state, then sort.
-      const next = prepared(tx, 'claim.next', (d) => {
-        const now = sql.placeholder('now');
-        const liveTasks = sql`(select count(*) from ${task} where ${task.queryId} = ${query.id} and (${task.state} = 'submitted' or (${task.state} = 'leased' and ${task.leaseExpiresAt} > ${now})))`;
-        return d
-          .select({ id: query.id, projectId: query.projectId })
-          .from(query)
-          .innerJoin(round, and(eq(round.id, query.roundId), eq(round.phase, 'labeling')))
-          .where(
-            and(
-              eq(query.projectId, sql.placeholder('projectId')),
-              eq(query.status, 'open'),
-              gt(query.id, sql.placeholder('afterId')),
-              sql`not exists (select 1 from ${task} where ${task.queryId} = ${query.id} and ${task.labelerId} = ${sql.placeholder('labelerId')})`,
-              sql`${liveTasks} < ${query.labelsRequired}`,
-            ),
-          )
-          .orderBy(asc(query.id))
-          .limit(1)
-          .prepare();
-      });
-      const find = (afterId: number) => {
-        let best: { id: number; projectId: number } | undefined;
-        for (const projectId of projects) {
-          const hit = next.get({ projectId, afterId, labelerId: labeler.id, now });
-          if (hit && (!best || hit.id < best.id)) best = hit;
-        }
-        return best;
-      };
-      // Fast path: queries are handed out in id order, so start after the last one this labeler got.
-      // If nothing is left there, scan from the start (a lease that expired may have freed an older one).
-      const cursor =
-        prepared(tx, 'claim.cursor', (d) =>
-          d.select({ last: sql<number | null>`max(${task.queryId})` }).from(task).where(eq(task.labelerId, sql.placeholder('labelerId'))).prepare(),
-        ).get({ labelerId: labeler.id })?.last ?? 0;
-      const candidate = find(cursor) ?? (cursor > 0 ? find(0) : undefined);
-      if (!candidate) return null;
-      const settings = projectSettings(tx, candidate.projectId);
-      return prepared(tx, 'claim.insert', (d) =>
-        d
-          .insert(task)
-          .values({ ...placeholders('queryId', 'projectId', 'labelerId', 'leasedAt', 'leaseExpiresAt'), state: 'leased' })
-          .returning()
-          .prepare(),
-      ).get({ queryId: candidate.id, projectId: candidate.projectId, labelerId: labeler.id, leasedAt: now, leaseExpiresAt: now + settings.leaseSeconds * 1000 });
-    },
-    { behavior: 'immediate' },
-  );
+  const claimed = writeTransaction(rt.db, (tx) => {
+    // Only projects the labeler is a member of, whatever projectId the request names.
+    const projects = prepared(tx, 'claim.memberships', (d) =>
+      d.select({ id: projectMember.projectId }).from(projectMember).where(eq(projectMember.userId, sql.placeholder('userId'))).prepare(),
+    )
+      .all({ userId: labeler.id })
+      .map((p) => p.id)
+      .filter((id) => !input.projectId || id === input.projectId);
+    // One index walk per project (query_open_idx is ordered by id), so the first match ends the search;
+    // a single query over all projects would evaluate the subqueries for every open state, then sort.
+    const next = prepared(tx, 'claim.next', (d) => {
+      const now = sql.placeholder('now');
+      const liveTasks = sql`(select count(*) from ${task} where ${task.queryId} = ${query.id} and (${task.state} = 'submitted' or (${task.state} = 'leased' and ${task.leaseExpiresAt} > ${now})))`;
+      return d
+        .select({ id: query.id, projectId: query.projectId })
+        .from(query)
+        .innerJoin(round, and(eq(round.id, query.roundId), eq(round.phase, 'labeling')))
+        .where(
+          and(
+            eq(query.projectId, sql.placeholder('projectId')),
+            eq(query.status, 'open'),
+            gt(query.id, sql.placeholder('afterId')),
+            sql`not exists (select 1 from ${task} where ${task.queryId} = ${query.id} and ${task.labelerId} = ${sql.placeholder('labelerId')})`,
+            sql`${liveTasks} < ${query.labelsRequired}`,
+          ),
+        )
+        .orderBy(asc(query.id))
+        .limit(1)
+        .prepare();
+    });
+    const find = (afterOf: (projectId: number) => number) => {
+      let best: { id: number; projectId: number } | undefined;
+      for (const projectId of projects) {
+        const hit = next.get({ projectId, afterId: afterOf(projectId), labelerId: labeler.id, now });
+        if (hit && (!best || hit.id < best.id)) best = hit;
+      }
+      return best;
+    };
+    // Queries are handed out in id order. Start at the project's frontier (the last query anyone claimed
+    // here): the states just before it are held by other labelers, and walking over them cost more than
+    // the rest of a claim. Then after the last one this labeler got; then from the start (a lease that
+    // expired, a skip or a request for one more label may have freed an older one).
+    const cursor =
+      prepared(tx, 'claim.cursor', (d) =>
+        d.select({ last: sql<number | null>`max(${task.queryId})` }).from(task).where(eq(task.labelerId, sql.placeholder('labelerId'))).prepare(),
+      ).get({ labelerId: labeler.id })?.last ?? 0;
+    const frontierOf = (projectId: number) => Math.max(cursor, (frontiers.get(frontierKey(rt, projectId)) ?? 0) - 1);
+    const candidate = find(frontierOf) ?? find(() => cursor) ?? (cursor > 0 ? find(() => 0) : undefined);
+    if (!candidate) return null;
+    frontiers.set(frontierKey(rt, candidate.projectId), candidate.id);
+    const settings = projectSettings(tx, candidate.projectId);
+    return prepared(tx, 'claim.insert', (d) =>
+      d
+        .insert(task)
+        .values({ ...placeholders('queryId', 'projectId', 'labelerId', 'leasedAt', 'leaseExpiresAt'), state: 'leased' })
+        .returning()
+        .prepare(),
+    ).get({ queryId: candidate.id, projectId: candidate.projectId, labelerId: labeler.id, leasedAt: now, leaseExpiresAt: now + settings.leaseSeconds * 1000 });
+  });
   if (!claimed) return null;
   return taskView(rt, claimed.id, labeler);
 }
+
+/**
+ * Per project, the query most recently claimed in this process: where the next claim starts looking. Only a
+ * starting point — a claim that finds nothing from there looks again from further back — so a stale or
+ * missing entry (another process claiming, a restart) costs a longer walk, never a wrong answer.
+ */
+const frontiers = new Map<string, number>();
+const frontierKey = (rt: Runtime, projectId: number) => `${rt.config.dataDir}:${projectId}`;
 
 /** The labeler-facing view of one of their tasks (never says whether it is a gold state). */
 export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): TaskView | null {

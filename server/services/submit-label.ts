@@ -11,6 +11,7 @@ import { badInput, conflict, notFound } from '../errors';
 import type { Runtime } from '../runtime';
 import { parseAction } from './actions';
 import { placeholders, prepared } from '@/db/prepared';
+import { writeTransaction } from '@/db/group-commit';
 import { resolveQuery } from './resolve-query';
 import { actionSpaceOf } from './project-settings';
 
@@ -34,59 +35,56 @@ export interface SubmitLabelResult {
 
 export function submitLabel(rt: Runtime, labeler: SessionUser, raw: z.input<typeof submitLabelInput>, now = Date.now()): SubmitLabelResult {
   const input = submitLabelInput.parse(raw);
-  return rt.db.transaction(
-    (tx) => {
-      const existing = prepared(tx, 'submit.existing', (d) =>
-        d
-          .select({ id: label.id, taskId: label.taskId })
-          .from(label)
-          .where(and(eq(label.labelerId, sql.placeholder('labelerId')), eq(label.clientId, sql.placeholder('clientId'))))
-          .prepare(),
-      ).get({ labelerId: labeler.id, clientId: input.clientId });
-      if (existing) {
-        if (existing.taskId !== input.taskId) throw conflict('This client id was already used for another task');
-        return { labelId: existing.id, duplicate: true, resolved: false };
-      }
-      const found = prepared(tx, 'submit.task', (d) =>
-        d
-          .select({ task, gold: query.isGold })
-          .from(task)
-          .innerJoin(query, eq(query.id, task.queryId))
-          .where(and(eq(task.id, sql.placeholder('taskId')), eq(task.labelerId, sql.placeholder('labelerId'))))
-          .prepare(),
-      ).get({ taskId: input.taskId, labelerId: labeler.id });
-      if (!found) throw notFound('Task');
-      const t = found.task;
-      if (t.state === 'submitted') throw conflict('This task already has your label');
-      // A late label on an expired lease is still accepted: it is real work and is never thrown away.
-      const space = actionSpaceOf(tx, t.projectId);
-      const action = parseAction(space, input.action);
-      if (!action.ok) throw badInput(action.error, { action: [action.error] });
-      const row = prepared(tx, 'submit.insert', (d) =>
-        d
-          .insert(label)
-          .values(placeholders('queryId', 'taskId', 'projectId', 'labelerId', 'action', 'unsure', 'timeMs', 'mode', 'clientId', 'gold', 'createdAt'))
-          .returning({ id: label.id })
-          .prepare(),
-      ).get({
-        queryId: t.queryId,
-        taskId: t.id,
-        projectId: t.projectId,
-        labelerId: labeler.id,
-        action: action.value,
-        unsure: input.unsure,
-        timeMs: input.timeMs,
-        mode: input.mode,
-        clientId: input.clientId,
-        gold: found.gold,
-        createdAt: now,
-      })!;
-      prepared(tx, 'submit.taskDone', (d) => d.update(task).set({ state: 'submitted' }).where(eq(task.id, sql.placeholder('taskId'))).prepare()).run({ taskId: t.id });
-      const resolved = resolveQuery(tx, t.queryId, now);
-      return { labelId: row.id, duplicate: false, resolved };
-    },
-    { behavior: 'immediate' },
-  );
+  return writeTransaction(rt.db, (tx) => {
+    const existing = prepared(tx, 'submit.existing', (d) =>
+      d
+        .select({ id: label.id, taskId: label.taskId })
+        .from(label)
+        .where(and(eq(label.labelerId, sql.placeholder('labelerId')), eq(label.clientId, sql.placeholder('clientId'))))
+        .prepare(),
+    ).get({ labelerId: labeler.id, clientId: input.clientId });
+    if (existing) {
+      if (existing.taskId !== input.taskId) throw conflict('This client id was already used for another task');
+      return { labelId: existing.id, duplicate: true, resolved: false };
+    }
+    const found = prepared(tx, 'submit.task', (d) =>
+      d
+        .select({ task, gold: query.isGold })
+        .from(task)
+        .innerJoin(query, eq(query.id, task.queryId))
+        .where(and(eq(task.id, sql.placeholder('taskId')), eq(task.labelerId, sql.placeholder('labelerId'))))
+        .prepare(),
+    ).get({ taskId: input.taskId, labelerId: labeler.id });
+    if (!found) throw notFound('Task');
+    const t = found.task;
+    if (t.state === 'submitted') throw conflict('This task already has your label');
+    // A late label on an expired lease is still accepted: it is real work and is never thrown away.
+    const space = actionSpaceOf(tx, t.projectId);
+    const action = parseAction(space, input.action);
+    if (!action.ok) throw badInput(action.error, { action: [action.error] });
+    const row = prepared(tx, 'submit.insert', (d) =>
+      d
+        .insert(label)
+        .values(placeholders('queryId', 'taskId', 'projectId', 'labelerId', 'action', 'unsure', 'timeMs', 'mode', 'clientId', 'gold', 'createdAt'))
+        .returning({ id: label.id })
+        .prepare(),
+    ).get({
+      queryId: t.queryId,
+      taskId: t.id,
+      projectId: t.projectId,
+      labelerId: labeler.id,
+      action: action.value,
+      unsure: input.unsure,
+      timeMs: input.timeMs,
+      mode: input.mode,
+      clientId: input.clientId,
+      gold: found.gold,
+      createdAt: now,
+    })!;
+    prepared(tx, 'submit.taskDone', (d) => d.update(task).set({ state: 'submitted' }).where(eq(task.id, sql.placeholder('taskId'))).prepare()).run({ taskId: t.id });
+    const resolved = resolveQuery(tx, t.queryId, now);
+    return { labelId: row.id, duplicate: false, resolved };
+  });
 }
 
 export const skipTaskInput = z.object({ taskId: z.number().int().positive() });
