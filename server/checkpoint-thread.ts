@@ -13,6 +13,7 @@ const timer = setInterval(() => {
     console.error('[checkpoint] failed:', (e as Error).message);
   }
 }, intervalMs);
+parentPort?.postMessage('ready');
 parentPort?.on('message', (msg) => {
   if (msg !== 'stop') return;
   clearInterval(timer);

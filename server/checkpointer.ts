@@ -24,3 +24,24 @@ export function startCheckpointer(file: string, serving: Database.Database, inte
   worker.on('exit', restore);
   return worker;
 }
+
+/**
+ * Lets the WAL start over. A passive checkpoint on another connection never catches up with a writer that
+ * keeps appending, so the WAL would never be reset and would keep growing (to gigabytes under a long load,
+ * with every page lookup slower). The writing connection calls this now and then between its
+ * transactions: RESTART copies the little the checkpointer has not copied yet, waits for readers to leave
+ * the WAL — briefly, `waitMs`, since writers wait meanwhile — and the next write starts the WAL over.
+ * Returns whether it got that far (a long read holding on makes it give up until next time).
+ */
+export function restartWal(db: Database.Database, waitMs = 20): boolean {
+  const before = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${waitMs}`);
+  try {
+    const [r] = db.pragma('wal_checkpoint(RESTART)') as { busy: number }[];
+    return r?.busy === 0;
+  } catch {
+    return false;
+  } finally {
+    db.pragma(`busy_timeout = ${before}`);
+  }
+}

@@ -1,6 +1,7 @@
 /** Entry of the writer thread (see ./writer.ts): its own runtime and connection; one group commit per message. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { commitGroup } from '@/db/group-commit';
+import { restartWal } from './checkpointer';
 import { toPlainError } from './errors';
 import { createRuntime, type Runtime } from './runtime';
 import { WRITE_OPS, type WritePiece, type WriteReply } from './writer';
@@ -11,6 +12,8 @@ const rt = createRuntime(config, { migrate: false });
 // WAL checkpoints are the checkpointer thread's job (server/checkpointer.ts).
 rt.db.$client.pragma('wal_autocheckpoint = 0');
 
+let lastRestart = Date.now();
+
 parentPort!.on('message', (msg: { id: number; pieces: WritePiece[] }) => {
   const result = commitGroup(
     rt.db.$client,
@@ -20,4 +23,9 @@ parentPort!.on('message', (msg: { id: number; pieces: WritePiece[] }) => {
     ? { id: msg.id, committed: true, outcomes: result.outcomes.map((o) => (o.ok ? { ok: true, value: o.value } : { ok: false, error: toPlainError(o.value) })) }
     : { id: msg.id, committed: false, error: toPlainError(result.error) };
   parentPort!.postMessage(reply);
+  // Between groups, at most once a second: let the WAL start over (see restartWal).
+  if (Date.now() - lastRestart >= 1000) {
+    lastRestart = Date.now();
+    restartWal(rt.db.$client);
+  }
 });
