@@ -50,15 +50,12 @@ const t = initTRPC.context<InnerContext>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Every procedure runs through this: domain errors become tRPC errors in exactly one place. */
-const errorMapping = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok) throw toTRPCError(result.error.cause ?? result.error);
-  return result;
-});
-
-/** Mutations from a browser must come from our own origin (defence against CSRF). */
-const sameOrigin = t.middleware(({ ctx, type, next }) => {
+/**
+ * Every procedure runs through this one middleware (each level of tRPC middleware copies the call's
+ * options and context, so the checks every call needs share one): domain errors become tRPC errors in
+ * exactly one place, and mutations from a browser must come from our own origin (defence against CSRF).
+ */
+const base = t.middleware(async ({ ctx, type, next }) => {
   if (type === 'mutation' && ctx.headers) {
     const origin = ctx.headers.get('origin');
     const host = ctx.headers.get('host');
@@ -66,16 +63,20 @@ const sameOrigin = t.middleware(({ ctx, type, next }) => {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'Cross-origin request refused' });
     }
   }
-  return next();
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error.cause ?? result.error);
+  return result;
 });
 
 // 3. Procedures ----------------------------------------------------------------------------------------
-export const publicProcedure = t.procedure.use(errorMapping).use(sameOrigin);
+export const publicProcedure = t.procedure.use(base);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+function signedIn(ctx: InnerContext): SessionUser {
   if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
-  return next({ ctx: { ...ctx, user: ctx.user } });
-});
+  return ctx.user;
+}
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { user: signedIn(ctx) } }));
 
 export const researcherProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== 'researcher' && ctx.user.role !== 'admin') {
@@ -104,16 +105,17 @@ export function projectRoleOf(db: Db, user: SessionUser, projectId: number): Pro
 }
 
 /**
- * Per-user rate limit on a procedure (e.g. label submission: a person cannot label 30 states a second;
- * a script hammering the endpoint gets TOO_MANY_REQUESTS instead of filling the database).
+ * A signed-in caller's procedure with a per-user rate limit (e.g. label submission: a person cannot label
+ * 30 states a second; a script hammering the endpoint gets TOO_MANY_REQUESTS instead of filling the
+ * database). The sign-in check and the limit are one middleware, as on the labeling hot path.
  */
-export function rateLimited(name: string, max: number, windowMs: number) {
-  return t.middleware(({ ctx, next }) => {
-    const who = ctx.user?.id ?? ctx.headers?.get('x-forwarded-for') ?? 'anonymous';
-    if (!takeRateLimit(ctx.db, `trpc:${name}:${who}`, max, windowMs)) {
+export function rateLimitedProcedure(name: string, max: number, windowMs: number) {
+  return publicProcedure.use(({ ctx, next }) => {
+    const user = signedIn(ctx);
+    if (!takeRateLimit(ctx.db, `trpc:${name}:${user.id}`, max, windowMs)) {
       throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests to ${name}; slow down` });
     }
-    return next();
+    return next({ ctx: { user } });
   });
 }
 

@@ -6,14 +6,14 @@ import { getTaskRollout, getTaskRolloutInput } from '../../services/get-task-rol
 import { crowdStatus } from '../../services/invites';
 import { undoLabelInput } from '../../services/undo-label';
 import { runWrite } from '../../writer';
-import { authedProcedure, createTRPCRouter, rateLimited } from '../trpc';
+import { authedProcedure, createTRPCRouter, rateLimitedProcedure } from '../trpc';
 
 export const taskRouter = createTRPCRouter({
   // Labelers' writes run on the writer thread where there is one, in group commits (server/writer.ts);
   // each is answered only once its write is durable.
-  next: authedProcedure.use(rateLimited('task.next', 60, 1000)).input(claimTaskInput).mutation(({ ctx, input }) => runWrite(ctx.runtime, 'claimTask', ctx.user, input)),
+  next: rateLimitedProcedure('task.next', 60, 1000).input(claimTaskInput).mutation(({ ctx, input }) => runWrite(ctx.runtime, 'claimTask', ctx.user, input)),
   /** Segment labeling: lease the open states of the same rollout just before a held task. */
-  segment: authedProcedure.use(rateLimited('task.segment', 10, 1000)).input(claimSegmentInput).mutation(({ ctx, input }) => runWrite(ctx.runtime, 'claimSegment', ctx.user, input)),
+  segment: rateLimitedProcedure('task.segment', 10, 1000).input(claimSegmentInput).mutation(({ ctx, input }) => runWrite(ctx.runtime, 'claimSegment', ctx.user, input)),
   /** The rollout a held task's state comes from (the client caches it per rollout). */
   rollout: authedProcedure.input(getTaskRolloutInput).query(({ ctx, input }) => getTaskRollout(ctx.runtime, ctx.user, input)),
   skip: authedProcedure.input(skipTaskInput).mutation(({ ctx, input }) => runWrite(ctx.runtime, 'skipTask', ctx.user, input)),
@@ -25,8 +25,7 @@ export const taskRouter = createTRPCRouter({
 });
 
 export const labelRouter = createTRPCRouter({
-  submit: authedProcedure
-    .use(rateLimited('label.submit', 40, 1000))
+  submit: rateLimitedProcedure('label.submit', 40, 1000)
     .input(submitLabelInput)
     .mutation(({ ctx, input }) => runWrite(ctx.runtime, 'submitLabel', ctx.user, input)),
   undo: authedProcedure.input(undoLabelInput).mutation(({ ctx, input }) => runWrite(ctx.runtime, 'undoLabel', ctx.user, input)),
