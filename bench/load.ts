@@ -21,7 +21,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     'kill-at': { type: 'string' },
     port: { type: 'string', default: '3311' },
-    states: { type: 'string', default: '40000' },
+    states: { type: 'string', default: '100000' },
     rate: { type: 'string' },
   },
 });
