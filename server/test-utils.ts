@@ -35,3 +35,22 @@ export async function makeUser(rt: Runtime, role: Role, name = `${role}${++count
 export function callerFor(rt: Runtime, user: SessionUser | null) {
   return createCaller(createInnerContext(rt, user));
 }
+
+/**
+ * A CartPole project whose round 1 is labeling: created by a new researcher with `config`, these labelers
+ * added, one scripted demonstration trained into π₁, then round 1 rolled out and queued (jobs run here).
+ */
+export async function labelingProject(rt: Runtime, opts: { name: string; config: Record<string, unknown>; labelers: SessionUser[] }): Promise<{ projectId: number; researcher: SessionUser }> {
+  const { JobRunner } = await import('./jobs/runner');
+  const { jobHandlers } = await import('./jobs/handlers');
+  const researcher = await makeUser(rt, 'researcher');
+  const api = callerFor(rt, researcher);
+  const { id: projectId } = await api.project.create({ name: opts.name, envId: 'CartPole-v1', config: opts.config });
+  for (const u of opts.labelers) await api.project.addMember({ projectId, email: u.email, role: 'labeler' });
+  const runner = new JobRunner({ runtime: rt, handlers: jobHandlers() });
+  await api.round.demonstrate({ projectId, episodes: 1, thenTrain: true });
+  await runner.drain();
+  await api.round.start({ projectId });
+  await runner.drain();
+  return { projectId, researcher };
+}

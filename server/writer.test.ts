@@ -7,10 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label, task } from '@/db/schema';
 import type { SessionUser } from './auth';
 import { DomainError } from './errors';
-import { jobHandlers } from './jobs/handlers';
-import { JobRunner } from './jobs/runner';
 import { claimTask } from './services/claim-task';
-import { callerFor, makeTestRuntime, makeUser, type TestRuntime } from './test-utils';
+import { callerFor, labelingProject, makeTestRuntime, makeUser, type TestRuntime } from './test-utils';
 import { runWrite, startWriter, type WriterThread } from './writer';
 
 let rt: TestRuntime;
@@ -21,21 +19,13 @@ let writer: WriterThread;
 
 beforeAll(async () => {
   rt = makeTestRuntime();
-  const researcher = await makeUser(rt, 'researcher', 'writer-r');
   a = await makeUser(rt, 'labeler', 'writer-a');
   b = await makeUser(rt, 'labeler', 'writer-b');
-  const api = callerFor(rt, researcher);
-  ({ id: projectId } = await api.project.create({
+  ({ projectId } = await labelingProject(rt, {
     name: 'writer',
-    envId: 'CartPole-v1',
     config: { selection: { strategy: 'stride', k: 2, budget: 20 }, rolloutEpisodes: 3, goldRate: 0, policy: { hidden: [16], epochs: 5 }, evaluation: { episodes: 1, seed: 1 } },
+    labelers: [a, b],
   }));
-  for (const u of [a, b]) await api.project.addMember({ projectId, email: u.email, role: 'labeler' });
-  const runner = new JobRunner({ runtime: rt, handlers: jobHandlers() });
-  await api.round.demonstrate({ projectId, episodes: 1, thenTrain: true });
-  await runner.drain();
-  await api.round.start({ projectId });
-  await runner.drain();
   writer = startWriter(rt);
 });
 afterAll(async () => {

@@ -8,9 +8,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label } from '@/db/schema';
 import type { SessionUser } from '../auth';
-import { jobHandlers } from '../jobs/handlers';
-import { JobRunner } from '../jobs/runner';
-import { callerFor, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
+import { labelingProject, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
 import { createTrpcNodeHandler, nodeHeaders, TRPC_BASE_PATH, TRPC_MAX_BATCH } from './node-handler';
 import { appRouter } from './root';
 import { createContext } from './trpc';
@@ -62,20 +60,13 @@ const post = (cookie: string, body: string, extra: Record<string, string> = {}):
 
 beforeAll(async () => {
   rt = makeTestRuntime();
-  const researcher = await makeUser(rt, 'researcher', 'conformance-r');
   labeler = await makeUser(rt, 'labeler', 'conformance-l');
-  const api = callerFor(rt, researcher);
-  ({ id: projectId } = await api.project.create({
+  let researcher: SessionUser;
+  ({ projectId, researcher } = await labelingProject(rt, {
     name: 'conformance',
-    envId: 'CartPole-v1',
     config: { selection: { strategy: 'stride', k: 2, budget: 12 }, rolloutEpisodes: 3, goldRate: 0, policy: { hidden: [16], epochs: 5 }, evaluation: { episodes: 1, seed: 1 } },
+    labelers: [labeler],
   }));
-  await api.project.addMember({ projectId, email: labeler.email, role: 'labeler' });
-  const runner = new JobRunner({ runtime: rt, handlers: jobHandlers() });
-  await api.round.demonstrate({ projectId, episodes: 1, thenTrain: true });
-  await runner.drain();
-  await api.round.start({ projectId });
-  await runner.drain();
   researcherCookie = await cookieOf(researcher.email);
   labelerCookie = await cookieOf(labeler.email);
   ours = await listen(createTrpcNodeHandler(rt));

@@ -3,9 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { label, query, rollout, task } from '@/db/schema';
 import type { SessionUser } from '../auth';
-import { jobHandlers } from '../jobs/handlers';
-import { JobRunner } from '../jobs/runner';
-import { callerFor, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
+import { callerFor, labelingProject, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
 import { claimSegment } from './claim-segment';
 import { claimTask, labelerProgress, taskView } from './claim-task';
 import { getTaskRollout } from './get-task-rollout';
@@ -18,21 +16,13 @@ let projectId: number;
 
 beforeAll(async () => {
   rt = makeTestRuntime();
-  const researcher = await makeUser(rt, 'researcher');
   a = await makeUser(rt, 'labeler', 'a');
   b = await makeUser(rt, 'labeler', 'b');
-  const api = callerFor(rt, researcher);
-  ({ id: projectId } = await api.project.create({
+  ({ projectId } = await labelingProject(rt, {
     name: 'leases',
-    envId: 'CartPole-v1',
     config: { selection: { strategy: 'stride', k: 10, budget: 5 }, leaseSeconds: 30, goldRate: 0, policy: { hidden: [16], epochs: 5 }, evaluation: { episodes: 1, seed: 1 } },
+    labelers: [a, b],
   }));
-  for (const u of [a, b]) await api.project.addMember({ projectId, email: u.email, role: 'labeler' });
-  const runner = new JobRunner({ runtime: rt, handlers: jobHandlers() });
-  await api.round.demonstrate({ projectId, episodes: 1, thenTrain: true });
-  await runner.drain();
-  await api.round.start({ projectId });
-  await runner.drain();
 });
 afterAll(() => rt.cleanup());
 
