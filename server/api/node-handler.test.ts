@@ -6,7 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { label } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+import { label, query, task } from '@/db/schema';
 import type { SessionUser } from '../auth';
 import { labelingProject, makeTestRuntime, makeUser, type TestRuntime } from '../test-utils';
 import { createTrpcNodeHandler, nodeHeaders, TRPC_BASE_PATH, TRPC_MAX_BATCH } from './node-handler';
@@ -18,6 +19,7 @@ let ours: http.Server;
 let theirs: http.Server;
 let researcherCookie: string;
 let labelerCookie: string;
+let strangerCookie: string;
 let labeler: SessionUser;
 let projectId: number;
 
@@ -69,6 +71,7 @@ beforeAll(async () => {
   }));
   researcherCookie = await cookieOf(researcher.email);
   labelerCookie = await cookieOf(labeler.email);
+  strangerCookie = await cookieOf((await makeUser(rt, 'labeler', 'conformance-stranger')).email);
   ours = await listen(createTrpcNodeHandler(rt));
   theirs = await listen(createHTTPHandler({ router: appRouter, basePath: TRPC_BASE_PATH, maxBatchSize: TRPC_MAX_BATCH, createContext: ({ req }) => createContext(rt, nodeHeaders(req.headers)) }));
 });
@@ -120,6 +123,15 @@ describe('the Node tRPC handler answers as tRPC does', () => {
       expect(Object.keys(next!.result.data.json).sort()).toEqual(['envId', 'frameUrl', 'leaseExpiresAt', 'obs', 'policyAction', 'projectId', 'projectName', 'queryId', 'rolloutId', 'roundIndex', 'state', 't', 'taskId']);
     }
     expect(rt.db.select().from(label).all().length).toBe(before + 2);
+
+    // A rollout's replay is a frozen object the Node handler serialises once: the same answer every time.
+    const rolloutId = (rt.db.select().from(task).where(eq(task.labelerId, labeler.id)).all().map((t) => rt.db.select().from(query).where(eq(query.id, t.queryId)).get()!.rolloutId)[0])!;
+    const path = `task.rollout?batch=1&input=${encodeURIComponent(batch({ rolloutId }))}`;
+    const first = await same(path, { headers: { cookie: labelerCookie } });
+    expect((first.body as { result: { data: { json: { states: unknown[] } } } }[])[0]!.result.data.json.states.length).toBeGreaterThan(1);
+    expect((await same(path, { headers: { cookie: labelerCookie } })).body).toEqual(first.body);
+    // …and only to a labeler who was given one of its states.
+    expect((await same(`task.rollout?input=${encodeURIComponent(json({ rolloutId }))}`, { headers: { cookie: strangerCookie } })).status).toBe(404);
   });
 
   it('refuses what tRPC cannot parse or what is too big, with a 4xx and nothing written', async () => {

@@ -76,9 +76,32 @@ function readBody(req: http.IncomingMessage): Promise<string | 'too-large'> {
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  writeJson(res, status, JSON.stringify(body), extra);
+}
+
+function writeJson(res: http.ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), vary: 'trpc-accept, accept', ...extra });
   res.end(text);
+}
+
+/**
+ * A reply's JSON text. A frozen result cannot change, so its serialised form is kept and reused: a
+ * rollout's replay, for one, goes to every labeler of the rollout and is serialised once.
+ */
+const frozenJson = new WeakMap<object, string>();
+function replyText(reply: Reply): string {
+  if ('result' in reply) {
+    const data = reply.result.data;
+    if (data !== null && typeof data === 'object' && Object.isFrozen(data)) {
+      let text = frozenJson.get(data);
+      if (text === undefined) {
+        text = JSON.stringify(config.transformer.output.serialize(data));
+        frozenJson.set(data, text);
+      }
+      return `{"result":{"data":${text}}}`;
+    }
+  }
+  return JSON.stringify(transformTRPCResponse(config, reply as never));
 }
 
 function errorReply(error: TRPCError, path: string | undefined, input: unknown, ctx: InnerContext | undefined, type: 'query' | 'mutation' | 'subscription' | 'unknown'): Reply {
@@ -149,8 +172,8 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, rt: R
       }
     }),
   );
-  const body = isBatch ? replies : replies[0]!;
-  send(res, getHTTPStatusCode(body as never), transformTRPCResponse(config, body as never));
+  const status = getHTTPStatusCode((isBatch ? replies : replies[0]!) as never);
+  writeJson(res, status, isBatch ? `[${replies.map(replyText).join(',')}]` : replyText(replies[0]!));
 }
 
 export function createTrpcNodeHandler(rt: Runtime): http.RequestListener {

@@ -10,6 +10,7 @@ import { prepared } from '@/db/prepared';
 import type { SessionUser } from '../auth';
 import { notFound } from '../errors';
 import type { Runtime } from '../runtime';
+import { deepFreeze } from '../deep-freeze';
 import { projectSettings } from './project-settings';
 
 export const getTaskRolloutInput = z.object({ rolloutId: z.number().int().positive() });
@@ -23,7 +24,7 @@ export interface TaskRollout {
 }
 
 type StoredStep = { state: unknown; action: unknown; policyAction: unknown };
-const stepsCache = new Map<string, { projectId: number; steps: StoredStep[] }>();
+const stepsCache = new Map<string, { projectId: number; steps: StoredStep[]; views: Map<string, TaskRollout> }>();
 
 /** Only a labeler who was given a state of the rollout may read it (same answer as for no such rollout)… */
 export function getTaskRollout(rt: Runtime, labeler: SessionUser, raw: z.input<typeof getTaskRolloutInput>): TaskRollout {
@@ -42,22 +43,30 @@ export function getTaskRollout(rt: Runtime, labeler: SessionUser, raw: z.input<t
   const r = held ? rolloutSteps(rt, rolloutId) : null;
   if (!r) throw notFound('Rollout');
   const show = projectSettings(rt.db, r.projectId).showPolicyAction;
-  return {
-    rolloutId,
-    states: r.steps.map((s) => s.state),
-    actions: r.steps.map((s) => s.action),
-    policyActions: show ? r.steps.map((s) => s.policyAction) : null,
-  };
+  // One frozen view per rollout (and policy-action setting): every labeler of the rollout gets the same
+  // object, which the Node tRPC handler then serialises only once.
+  const key = `${show}`;
+  let view = r.views.get(key);
+  if (!view) {
+    view = deepFreeze({
+      rolloutId,
+      states: r.steps.map((s) => s.state),
+      actions: r.steps.map((s) => s.action),
+      policyActions: show ? r.steps.map((s) => s.policyAction) : null,
+    });
+    r.views.set(key, view);
+  }
+  return view;
 }
 
-/** A rollout's steps, parsed once per process. */
+/** A rollout's steps, parsed once per process, and the views made of them. */
 function rolloutSteps(rt: Runtime, rolloutId: number) {
   const key = `${rt.config.dataDir}:${rolloutId}`;
   const hit = stepsCache.get(key);
   if (hit) return hit;
   const row = rt.db.select({ projectId: rollout.projectId, steps: rollout.steps }).from(rollout).where(eq(rollout.id, rolloutId)).get();
   if (!row) return null;
-  const entry = { projectId: row.projectId, steps: row.steps as StoredStep[] };
+  const entry = { projectId: row.projectId, steps: row.steps as StoredStep[], views: new Map<string, TaskRollout>() };
   if (stepsCache.size >= 64) stepsCache.delete(stepsCache.keys().next().value!);
   stepsCache.set(key, entry);
   return entry;

@@ -11,6 +11,7 @@ import type { ActionSpace, BoxSpace } from '@/envs/types';
 import { daggerConfigSchema } from '../dagger/round';
 import { notFound } from '../errors';
 import { prepared } from '@/db/prepared';
+import { deepFreeze } from '../deep-freeze';
 
 export const projectSettingsSchema = daggerConfigSchema.extend({
   /** Seconds a labeler holds a task before it returns to the queue. */
@@ -64,13 +65,6 @@ export function projectSettings(db: DbOrTx, projectId: number): ProjectSettings 
 }
 
 /** Shared cached settings are frozen: a caller that tried to change them would throw, not corrupt the cache. */
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
-}
 
 export function observationSpaceOf(db: DbOrTx, projectId: number): BoxSpace {
   const s = projectSettings(db, projectId);
