@@ -63,6 +63,8 @@ export interface LoadStats {
   acks: Ack[];
   /** Round trips of the batched request that submits a label and claims the next task. */
   submitMs: number[];
+  /** When each of those was due (performance.now()), in the same order. */
+  submitAt: number[];
   /** Round trips of a claim on its own (the first task, or after the queue was empty). */
   nextMs: number[];
   errors: string[];
@@ -234,7 +236,7 @@ export async function runLabelers(
     ratePerLabeler?: number;
   },
 ): Promise<LoadStats> {
-  const stats: LoadStats = { acks: [], submitMs: [], nextMs: [], errors: [], connectionErrors: 0, rolloutMs: [] };
+  const stats: LoadStats = { acks: [], submitMs: [], submitAt: [], nextMs: [], errors: [], connectionErrors: 0, rolloutMs: [] };
   let seq = 0;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   await Promise.all(
@@ -296,6 +298,7 @@ export async function runLabelers(
                   { proc: 'task.next', input: {} },
                 ]);
                 stats.submitMs.push(performance.now() - t0);
+                stats.submitAt.push(t0);
                 if (!sub!.ok) {
                   stats.errors.push(`label.submit: ${sub!.status} ${sub!.message}`);
                   task = null;

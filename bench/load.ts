@@ -7,6 +7,8 @@
  *   --labelers N  --seconds S  --kill-at S (SIGKILL the server at S seconds, restart it, keep going)
  *   --rate R  offered load: the labelers together aim for R labels/s on a fixed schedule (latency then counts
  *             from when each label was due); without it they label as fast as the server answers.
+ *   --warmup S  also print the latencies of labels due after the first S seconds (steady state: 50
+ *             labelers' first claims and rollout downloads arrive together, on code not yet optimised).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '3311' },
     states: { type: 'string', default: '100000' },
     rate: { type: 'string' },
+    warmup: { type: 'string', default: '0' },
   },
 });
 const N = Number(values.labelers);
@@ -70,6 +73,7 @@ const sessions = await signInAll(server.base, labelers);
 const serverCpu0 = processCpuMs(server.child.pid!);
 const clientCpu0 = process.cpuUsage();
 const t0 = Date.now();
+const steadyFrom = performance.now() + Number(values.warmup) * 1000;
 const killAt = values['kill-at'] ? Number(values['kill-at']) * 1000 : null;
 let killed = false;
 const killer = killAt
@@ -92,6 +96,10 @@ const clientCpu = process.cpuUsage(clientCpu0);
 await server.stop('SIGTERM');
 const check = verifyLabels(path.join(dataDir, 'dagger-studio.sqlite'), stats.acks);
 const sub = [...stats.submitMs].sort((a, b) => a - b);
+const steady = (ms: number[]) => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { p50: +percentile(sorted, 50).toFixed(2), p99: +percentile(sorted, 99).toFixed(2), requests: sorted.length };
+};
 const nxt = [...stats.nextMs].sort((a, b) => a - b);
 const result = {
   labelers: N,
@@ -101,6 +109,7 @@ const result = {
   labels_per_second: Math.round((stats.acks.length / elapsed) * 10) / 10,
   // One request submits a label and claims the next task (batched, as the browser's tRPC link sends them).
   submit_ms: { p50: +percentile(sub, 50).toFixed(2), p99: +percentile(sub, 99).toFixed(2), requests: sub.length },
+  ...(Number(values.warmup) > 0 ? { [`submit_ms_after_${values.warmup}s`]: steady(stats.submitMs.filter((_, i) => stats.submitAt[i]! >= steadyFrom)) } : {}),
   // Claims on their own: each labeler's first task, and retries after the queue was empty.
   claim_only_ms: { p50: +percentile(nxt, 50).toFixed(2), p99: +percentile(nxt, 99).toFixed(2), requests: nxt.length },
   // Each labeler fetches the replay of a rollout once (the browser caches it), when its first state comes.

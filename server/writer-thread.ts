@@ -1,4 +1,4 @@
-/** Entry of the writer thread (see ./writer.ts): its own runtime and connection; one group commit per message. */
+/** Entry of the writer thread (see ./writer.ts): its own runtime and connection; group commits of what the request thread sends. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { commitGroup } from '@/db/group-commit';
 import { restartWal } from './checkpointer';
@@ -13,19 +13,33 @@ const rt = createRuntime(config, { migrate: false });
 rt.db.$client.pragma('wal_autocheckpoint = 0');
 
 let lastRestart = Date.now();
+let waiting: { id: number; pieces: WritePiece[] }[] = [];
 
+// Messages that arrive while a group commits are committed together next: under load the groups grow
+// (fewer COMMITs per label) instead of queueing one transaction per message.
 parentPort!.on('message', (msg: { id: number; pieces: WritePiece[] }) => {
+  if (waiting.push(msg) === 1) setImmediate(commitWaiting);
+});
+
+function commitWaiting(): void {
+  const messages = waiting;
+  waiting = [];
   const result = commitGroup(
     rt.db.$client,
-    msg.pieces.map((p) => () => (WRITE_OPS[p.op] as (rt: Runtime, user: WritePiece['user'], input: unknown) => unknown)(rt, p.user, p.input)),
+    messages.flatMap((m) => m.pieces.map((p) => () => (WRITE_OPS[p.op] as (rt: Runtime, user: WritePiece['user'], input: unknown) => unknown)(rt, p.user, p.input))),
   );
-  const reply: WriteReply = result.committed
-    ? { id: msg.id, committed: true, outcomes: result.outcomes.map((o) => (o.ok ? { ok: true, value: o.value } : { ok: false, error: toPlainError(o.value) })) }
-    : { id: msg.id, committed: false, error: toPlainError(result.error) };
-  parentPort!.postMessage(reply);
-  // Between groups, at most once a second: let the WAL start over (see restartWal).
-  if (Date.now() - lastRestart >= 1000) {
+  let at = 0;
+  for (const m of messages) {
+    const reply: WriteReply = result.committed
+      ? { id: m.id, committed: true, outcomes: result.outcomes.slice(at, at + m.pieces.length).map((o) => (o.ok ? { ok: true, value: o.value } : { ok: false, error: toPlainError(o.value) })) }
+      : { id: m.id, committed: false, error: toPlainError(result.error) };
+    at += m.pieces.length;
+    parentPort!.postMessage(reply);
+  }
+  // Between groups, every 10 s: let the WAL start over (see restartWal). Not more often: a restart waits
+  // for readers to leave the WAL, and the group after it waits for the restart.
+  if (Date.now() - lastRestart >= 10000) {
     lastRestart = Date.now();
     restartWal(rt.db.$client);
   }
-});
+}
