@@ -30,6 +30,8 @@ export const configSchema = z.object({
   WORKER: z.enum(['thread', 'off'], { error: "must be 'thread' or 'off'" }).default('thread'),
   /** Sign-in attempts allowed per client address per minute. */
   SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(10),
+  /** Labels one labeler may submit per second (a person labels far fewer; a runaway script is stopped). */
+  LABEL_RATE_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(40),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 

@@ -9,7 +9,7 @@ import { config, type Config } from './config';
 import type { WriterThread } from './writer';
 
 export interface Runtime {
-  config: Pick<Config, 'dataDir' | 'baseUrl' | 'authSecret' | 'JOB_LEASE_MS'> & { SIGNIN_RATE_LIMIT?: number };
+  config: Pick<Config, 'dataDir' | 'baseUrl' | 'authSecret' | 'JOB_LEASE_MS'> & { SIGNIN_RATE_LIMIT?: number; LABEL_RATE_LIMIT?: number };
   db: Db;
   auth: Auth;
   /** Where content-addressed artifacts (policies, frames) live. */

@@ -109,10 +109,10 @@ export function projectRoleOf(db: Db, user: SessionUser, projectId: number): Pro
  * 30 states a second; a script hammering the endpoint gets TOO_MANY_REQUESTS instead of filling the
  * database). The sign-in check and the limit are one middleware, as on the labeling hot path.
  */
-export function rateLimitedProcedure(name: string, max: number, windowMs: number) {
+export function rateLimitedProcedure(name: string, max: number | ((config: Runtime['config']) => number), windowMs: number) {
   return publicProcedure.use(({ ctx, next }) => {
     const user = signedIn(ctx);
-    if (!takeRateLimit(ctx.db, `trpc:${name}:${user.id}`, max, windowMs)) {
+    if (!takeRateLimit(ctx.db, `trpc:${name}:${user.id}`, typeof max === 'number' ? max : max(ctx.runtime.config), windowMs)) {
       throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests to ${name}; slow down` });
     }
     return next({ ctx: { user } });

@@ -31,4 +31,22 @@ describe('rate limits', () => {
       rt.cleanup();
     }
   });
+
+  it('limits label submissions per labeler to LABEL_RATE_LIMIT a second, refusing with nothing stored', async () => {
+    const rt = makeTestRuntime();
+    rt.config.LABEL_RATE_LIMIT = 3;
+    try {
+      const labeler = await makeUser(rt, 'labeler');
+      const caller = callerFor(rt, labeler);
+      // Each call is refused anyway (no such task); the limit is checked first, so the 4th is a 429.
+      const outcomes: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        outcomes.push(await caller.label.submit({ taskId: 1, clientId: `limit-test-${i}`, action: 0, timeMs: 1 }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'));
+      }
+      expect(outcomes.slice(0, 3)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+      expect(outcomes.slice(3)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
+    } finally {
+      rt.cleanup();
+    }
+  });
 });

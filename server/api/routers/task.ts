@@ -25,7 +25,7 @@ export const taskRouter = createTRPCRouter({
 });
 
 export const labelRouter = createTRPCRouter({
-  submit: rateLimitedProcedure('label.submit', 40, 1000)
+  submit: rateLimitedProcedure('label.submit', (config) => config.LABEL_RATE_LIMIT ?? 40, 1000)
     .input(submitLabelInput)
     .mutation(({ ctx, input }) => runWrite(ctx.runtime, 'submitLabel', ctx.user, input)),
   undo: authedProcedure.input(undoLabelInput).mutation(({ ctx, input }) => runWrite(ctx.runtime, 'undoLabel', ctx.user, input)),
