@@ -2,9 +2,10 @@
  * The labelers' writes — claim a task, submit a label, skip, undo, claim a segment — on a thread of their
  * own under `npm start`. The request thread parses HTTP, checks sessions, roles and rate limits and
  * validates input; the writer thread owns a database connection and runs the writes, in groups: what the
- * request thread gathers in one event-loop turn goes over in one message and commits in one transaction
- * (db/group-commit.ts). Each answer comes back only after its COMMIT. The two threads run on two cores,
- * so the request thread is free to read the next requests while the writer commits.
+ * request thread gathers in one event-loop turn goes over in one message, and the messages that reach the
+ * writer while it commits are committed together next, in one transaction (db/group-commit.ts). Each
+ * answer comes back only after its COMMIT. The two threads run on two cores, so the request thread is free
+ * to read the next requests while the writer commits.
  *
  * Without a writer thread (tests, `next dev`, or if the thread ever dies) `runWrite` does the same group
  * commit on the caller's own connection.
