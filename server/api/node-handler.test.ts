@@ -139,6 +139,9 @@ describe('the Node tRPC handler answers as tRPC does', () => {
     const broken = await send(ours, 'label.submit', post(labelerCookie, '{"json": {"taskId": 1,'));
     expect(broken.status).toBe(400);
     expect(broken.body).toMatchObject({ error: { json: { data: { code: 'PARSE_ERROR' } } } });
+    const garbled = await send(ours, 'label.submit', post(labelerCookie, JSON.stringify({ json: { taskId: 1 }, meta: { values: { taskId: ['no-such-type'] } } })));
+    expect(garbled.status).toBe(400);
+    expect(garbled.body).toMatchObject({ error: { json: { data: { code: 'BAD_REQUEST' } } } });
     const tooMany = Array.from({ length: TRPC_MAX_BATCH + 1 }, () => 'user.me').join(',');
     expect((await same(`${tooMany}?batch=1`)).status).toBe(400);
     // Chunked (no Content-Length) and over the limit: cut off while reading.

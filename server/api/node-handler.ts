@@ -144,10 +144,16 @@ async function answer(req: http.IncomingMessage, res: http.ServerResponse, rt: R
   if (!inputError && isBatch && raw !== undefined && (raw === null || typeof raw !== 'object' || Array.isArray(raw))) {
     inputError = new TRPCError({ code: 'BAD_REQUEST', message: '"input" needs to be an object when doing a batch call' });
   }
-  const inputs: unknown[] = paths.map((_, i) => {
-    const one = isBatch ? (raw as Record<string, unknown> | undefined)?.[i] : raw;
-    return one === undefined ? undefined : config.transformer.input.deserialize(one);
-  });
+  let inputs: unknown[] = [];
+  try {
+    inputs = paths.map((_, i) => {
+      const one = isBatch ? (raw as Record<string, unknown> | undefined)?.[i] : raw;
+      return one === undefined || inputError ? undefined : config.transformer.input.deserialize(one);
+    });
+  } catch (cause) {
+    // A superjson envelope that does not decode (e.g. an unknown type annotation) is the client's mistake.
+    inputError = new TRPCError({ code: 'BAD_REQUEST', message: 'Malformed input', cause });
+  }
 
   let ctx: InnerContext;
   try {
