@@ -20,29 +20,40 @@ interface Piece {
   reject: (error: unknown) => void;
 }
 
-const pending = new WeakMap<Database.Database, Piece[]>();
+/**
+ * Gathers what is handed over during one event-loop turn and gives it to `flush` together, at the end of
+ * the turn. Used for every group on the labeling write path: here, and on both sides of the writer thread.
+ */
+export function perTurn<T>(flush: (batch: T[]) => void): (item: T) => void {
+  let batch: T[] | null = null;
+  return (item) => {
+    if (!batch) {
+      batch = [];
+      setImmediate(() => {
+        const full = batch!;
+        batch = null;
+        flush(full);
+      });
+    }
+    batch.push(item);
+  };
+}
+
+/** Per connection: where its pieces are gathered. */
+const gatherers = new WeakMap<Database.Database, (piece: Piece) => void>();
 /** Per connection: the group's savepoint statements, prepared once (a transaction wrapper per piece cost more). */
 const savepoints = new WeakMap<Database.Database, { begin: Database.Statement; release: Database.Statement; undo: Database.Statement }>();
 
 export function groupCommit<T>(db: Db, run: () => T): Promise<T> {
   const client = db.$client;
-  return new Promise<T>((resolve, reject) => {
-    let group = pending.get(client);
-    if (!group) {
-      pending.set(client, (group = []));
-      setImmediate(() => flush(client));
-    }
-    group.push({ run, resolve: resolve as (v: unknown) => void, reject });
-  });
+  let gather = gatherers.get(client);
+  if (!gather) gatherers.set(client, (gather = perTurn((group) => flush(client, group))));
+  const add = gather;
+  return new Promise<T>((resolve, reject) => add({ run, resolve: resolve as (v: unknown) => void, reject }));
 }
 
-function flush(client: Database.Database): void {
-  const group = pending.get(client) ?? [];
-  pending.delete(client);
-  const result = commitGroup(
-    client,
-    group.map((p) => p.run),
-  );
+function flush(client: Database.Database, group: Piece[]): void {
+  const result = commitGroup(client, group.map((p) => p.run));
   if (!result.committed) for (const piece of group) piece.reject(result.error);
   else group.forEach((piece, i) => (result.outcomes[i]!.ok ? piece.resolve(result.outcomes[i]!.value) : piece.reject(result.outcomes[i]!.value)));
 }

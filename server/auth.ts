@@ -66,6 +66,9 @@ export function createAuth(db: Db, opts: AuthOptions) {
 
 export type Auth = ReturnType<typeof createAuth>;
 
+/** What a session check reads of request headers (a Fetch `Headers` is one; the Node tRPC handler reads in place). */
+export type RequestHeaders = Pick<Headers, 'get'>;
+
 export interface SessionUser {
   id: string;
   email: string;
@@ -113,7 +116,7 @@ export function signedSessionToken(cookieHeader: string | null, secret: string):
  * refresh) is one signature check and one indexed read; better-auth itself answers the rest (sliding the
  * expiry forward once a day, unusual cookies), so the two can never disagree on who is signed in.
  */
-export async function sessionUser(rt: { auth: Auth; db: Db; config: { authSecret: string } }, headers: Pick<Headers, 'get'>, now = Date.now()): Promise<SessionUser | null> {
+export async function sessionUser(rt: { auth: Auth; db: Db; config: { authSecret: string } }, headers: RequestHeaders, now = Date.now()): Promise<SessionUser | null> {
   const token = signedSessionToken(headers.get('cookie'), rt.config.authSecret);
   if (token) {
     const row = prepared(rt.db, 'sessionUser', (d) =>

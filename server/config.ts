@@ -12,6 +12,9 @@ const port = z.coerce
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+/** Labels per labeler per second when LABEL_RATE_LIMIT is not set (also for runtimes built without it, as in tests). */
+export const DEFAULT_LABEL_RATE_LIMIT = 40;
+
 export const configSchema = z.object({
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   PORT: port.default(3000),
@@ -31,7 +34,7 @@ export const configSchema = z.object({
   /** Sign-in attempts allowed per client address per minute. */
   SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(10),
   /** Labels one labeler may submit per second (a person labels far fewer; a runaway script is stopped). */
-  LABEL_RATE_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(40),
+  LABEL_RATE_LIMIT: z.coerce.number().int().min(1, 'must be at least 1').default(DEFAULT_LABEL_RATE_LIMIT),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
 });
 

@@ -1,6 +1,6 @@
 /** Entry of the writer thread (see ./writer.ts): its own runtime and connection; group commits of what the request thread sends. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { commitGroup } from '@/db/group-commit';
+import { commitGroup, perTurn } from '@/db/group-commit';
 import { restartWal } from './checkpointer';
 import { toPlainError } from './errors';
 import { createRuntime, type Runtime } from './runtime';
@@ -13,17 +13,12 @@ const rt = createRuntime(config, { migrate: false });
 rt.db.$client.pragma('wal_autocheckpoint = 0');
 
 let lastRestart = Date.now();
-let waiting: { id: number; pieces: WritePiece[] }[] = [];
 
 // Messages that arrive while a group commits are committed together next: under load the groups grow
 // (fewer COMMITs per label) instead of queueing one transaction per message.
-parentPort!.on('message', (msg: { id: number; pieces: WritePiece[] }) => {
-  if (waiting.push(msg) === 1) setImmediate(commitWaiting);
-});
+parentPort!.on('message', perTurn(commitMessages));
 
-function commitWaiting(): void {
-  const messages = waiting;
-  waiting = [];
+function commitMessages(messages: { id: number; pieces: WritePiece[] }[]): void {
   const result = commitGroup(
     rt.db.$client,
     messages.flatMap((m) => m.pieces.map((p) => () => (WRITE_OPS[p.op] as (rt: Runtime, user: WritePiece['user'], input: unknown) => unknown)(rt, p.user, p.input))),

@@ -11,7 +11,7 @@
  * commit on the caller's own connection.
  */
 import { Worker } from 'node:worker_threads';
-import { groupCommit } from '@/db/group-commit';
+import { groupCommit, perTurn } from '@/db/group-commit';
 import type { SessionUser } from './auth';
 import { fromPlainError, type PlainError } from './errors';
 import type { Runtime } from './runtime';
@@ -22,13 +22,7 @@ import { undoLabel } from './services/undo-label';
 import { startTsWorker } from './ts-worker';
 
 /** The writes a labeler makes, by name: the same service functions on either thread. */
-export const WRITE_OPS = {
-  claimTask: (rt: Runtime, user: SessionUser, input: Parameters<typeof claimTask>[2]) => claimTask(rt, user, input),
-  submitLabel: (rt: Runtime, user: SessionUser, input: Parameters<typeof submitLabel>[2]) => submitLabel(rt, user, input),
-  skipTask: (rt: Runtime, user: SessionUser, input: Parameters<typeof skipTask>[2]) => skipTask(rt, user, input),
-  undoLabel: (rt: Runtime, user: SessionUser, input: Parameters<typeof undoLabel>[2]) => undoLabel(rt, user, input),
-  claimSegment: (rt: Runtime, user: SessionUser, input: Parameters<typeof claimSegment>[2]) => claimSegment(rt, user, input),
-};
+export const WRITE_OPS = { claimTask, submitLabel, skipTask, undoLabel, claimSegment };
 export type WriteOp = keyof typeof WRITE_OPS;
 type Input<K extends WriteOp> = Parameters<(typeof WRITE_OPS)[K]>[2];
 type Output<K extends WriteOp> = ReturnType<(typeof WRITE_OPS)[K]>;
@@ -49,9 +43,11 @@ interface Waiting {
 
 export class WriterThread {
   private nextId = 1;
-  private gathering: { pieces: WritePiece[]; waiting: Waiting[] } | null = null;
+  /** What the request thread hands over in one event-loop turn goes to the writer in one message. */
+  private readonly gather = perTurn<{ piece: WritePiece; waiting: Waiting }>((batch) => this.send(batch));
   private readonly inFlight = new Map<number, Waiting[]>();
   private alive = true;
+  private stopping = false;
 
   constructor(
     private readonly worker: Worker,
@@ -79,17 +75,10 @@ export class WriterThread {
 
   call<K extends WriteOp>(op: K, user: SessionUser, input: Input<K>): Promise<Output<K>> {
     if (!this.alive) return runLocally(this.fallback, op, user, input);
-    return new Promise((resolve, reject) => {
-      if (!this.gathering) {
-        this.gathering = { pieces: [], waiting: [] };
-        setImmediate(() => this.send());
-      }
-      this.gathering.pieces.push({ op, user: { id: user.id, email: user.email, name: user.name, role: user.role }, input });
-      this.gathering.waiting.push({ resolve: resolve as (v: unknown) => void, reject });
-    });
+    return new Promise((resolve, reject) =>
+      this.gather({ piece: { op, user: { id: user.id, email: user.email, name: user.name, role: user.role }, input }, waiting: { resolve: resolve as (v: unknown) => void, reject } }),
+    );
   }
-
-  private stopping = false;
 
   async stop(): Promise<void> {
     this.stopping = true;
@@ -97,16 +86,14 @@ export class WriterThread {
     this.shutDown('stopped');
   }
 
-  private send(): void {
-    const g = this.gathering!;
-    this.gathering = null;
+  private send(batch: { piece: WritePiece; waiting: Waiting }[]): void {
     if (!this.alive) {
-      g.pieces.forEach((p, i) => runLocally(this.fallback, p.op, p.user, p.input as never).then(g.waiting[i]!.resolve, g.waiting[i]!.reject));
+      for (const { piece: p, waiting: w } of batch) runLocally(this.fallback, p.op, p.user, p.input as never).then(w.resolve, w.reject);
       return;
     }
     const id = this.nextId++;
-    this.inFlight.set(id, g.waiting);
-    this.worker.postMessage({ id, pieces: g.pieces });
+    this.inFlight.set(id, batch.map((b) => b.waiting));
+    this.worker.postMessage({ id, pieces: batch.map((b) => b.piece) });
   }
 
   private settle(reply: WriteReply): void {

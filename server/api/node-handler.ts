@@ -16,7 +16,8 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getHTTPStatusCode } from '@trpc/server/http';
 import type { Runtime } from '../runtime';
 import { appRouter } from './root';
-import { createContext, type InnerContext, type RequestHeaders } from './trpc';
+import type { RequestHeaders } from '../auth';
+import { createContext, type InnerContext } from './trpc';
 
 /** tRPC bodies are small JSON; anything larger is refused (413) before it is parsed. */
 export const TRPC_MAX_BODY_BYTES = 1_000_000;
@@ -193,8 +194,7 @@ export function createTrpcNodeHandler(rt: Runtime): http.RequestListener {
   return (req, res) => {
     const tooLarge = oversizeBody(req.headers['content-length']);
     if (tooLarge) {
-      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ error: { message: tooLarge } }));
+      send(res, 413, { error: { message: tooLarge } }, { connection: 'close' });
       req.resume();
       return;
     }

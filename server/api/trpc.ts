@@ -11,16 +11,13 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { projectMember } from '@/db/schema';
 import type { ProjectRole } from '@/db/schema';
-import { sessionUser, type Auth, type SessionUser } from '../auth';
+import { sessionUser, type Auth, type RequestHeaders, type SessionUser } from '../auth';
 import { fieldErrorsOf, toTRPCError } from '../errors';
 import type { Runtime } from '../runtime';
 import { takeRateLimit } from '../services/rate-limit';
 import { transformer } from './transformer';
 
 // 1. Context ----------------------------------------------------------------------------------------
-/** What the context reads of request headers (a Fetch `Headers` is one; the Node handler reads in place). */
-export type RequestHeaders = Pick<Headers, 'get'>;
-
 export interface InnerContext {
   db: Db;
   auth: Auth;

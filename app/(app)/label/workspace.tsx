@@ -118,13 +118,12 @@ export function Workspace() {
 
   // Each rollout is fetched once and kept: the states of one rollout come to a labeler one after another.
   const queryClient = useQueryClient();
-  const rolloutQuery = (rolloutId: number) => ({ ...trpc.task.rollout.queryOptions({ rolloutId }), staleTime: Infinity, gcTime: 10 * 60_000 });
+  const rolloutQuery = useCallback((rolloutId: number) => ({ ...trpc.task.rollout.queryOptions({ rolloutId }), staleTime: Infinity, gcTime: 10 * 60_000 }), [trpc]);
   const rollout = useQuery({ ...rolloutQuery(current?.rolloutId ?? 0), enabled: !!current?.rolloutId });
   const context = useMemo(() => (current && rollout.data ? rolloutWindow(rollout.data, current.t) : null), [current, rollout.data]);
   useEffect(() => {
     for (const t of buffer) if (t.rolloutId) void queryClient.prefetchQuery(rolloutQuery(t.rolloutId));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- rolloutQuery is a pure helper of trpc
-  }, [buffer, queryClient, trpc]);
+  }, [buffer, queryClient, rolloutQuery]);
 
   const env = current?.envId ? getEnv(current.envId) : null;
   const space = env?.actionSpace ?? null;

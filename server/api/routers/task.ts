@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LABEL_RATE_LIMIT } from '../../config';
 import { claimTaskInput, labelerProgress } from '../../services/claim-task';
 import { skipTaskInput, submitLabelInput } from '../../services/submit-label';
 import { claimSegmentInput } from '../../services/claim-segment';
@@ -25,7 +26,7 @@ export const taskRouter = createTRPCRouter({
 });
 
 export const labelRouter = createTRPCRouter({
-  submit: rateLimitedProcedure('label.submit', (config) => config.LABEL_RATE_LIMIT ?? 40, 1000)
+  submit: rateLimitedProcedure('label.submit', (config) => config.LABEL_RATE_LIMIT ?? DEFAULT_LABEL_RATE_LIMIT, 1000)
     .input(submitLabelInput)
     .mutation(({ ctx, input }) => runWrite(ctx.runtime, 'submitLabel', ctx.user, input)),
   undo: authedProcedure.input(undoLabelInput).mutation(({ ctx, input }) => runWrite(ctx.runtime, 'undoLabel', ctx.user, input)),
