@@ -7,6 +7,7 @@
  *   --labelers N  --seconds S  --kill-at S (SIGKILL the server at S seconds, restart it, keep going)
  *   --rate R  offered load: the labelers together aim for R labels/s on a fixed schedule (latency then counts
  *             from when each label was due); without it they label as fast as the server answers.
+ *   --keep      keep the data directory (to inspect the database afterwards).
  *   --warmup S  also print the latencies of labels due after the first S seconds (steady state: 50
  *             labelers' first claims and rollout downloads arrive together, on code not yet optimised).
  */
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     states: { type: 'string', default: '100000' },
     rate: { type: 'string' },
     warmup: { type: 'string', default: '0' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.labelers);
@@ -128,5 +130,6 @@ const result = {
 };
 console.log(JSON.stringify(result, null, 2));
 if (stats.errors.length) console.log('first errors:', stats.errors.slice(0, 5));
-fs.rmSync(dataDir, { recursive: true, force: true });
+if (values.keep) console.log(`[load] data kept in ${dataDir}`);
+else fs.rmSync(dataDir, { recursive: true, force: true });
 process.exit(check.missing || check.duplicated || check.wrongId || stats.errors.length ? 1 : 0);

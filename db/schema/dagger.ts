@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 /**
  * The DAgger loop's artifacts. Append-only: a round's data is never rewritten after the round moves on;
  * dataset items are excluded or re-queued by recording an event, never by deleting; policy files are
@@ -117,12 +118,10 @@ export const task = sqliteTable(
     leasedAt: integer('leased_at').notNull(),
     leaseExpiresAt: integer('lease_expires_at').notNull(),
   },
-  (t) => [
-    uniqueIndex('task_query_labeler_idx').on(t.queryId, t.labelerId),
-    index('task_lease_idx').on(t.state, t.leaseExpiresAt),
-    index('task_labeler_idx').on(t.labelerId, t.state),
-    index('task_labeler_query_idx').on(t.labelerId, t.queryId),
-  ],
+  // Few indexes, on purpose: every claim inserts a task and every label updates one, and each index keyed by
+  // labeler is one more page written per labeler per commit. (A labeler's leased tasks are found through
+  // task_labeler_query_idx; the state is not indexed, so marking a task submitted touches no index.)
+  (t) => [uniqueIndex('task_query_labeler_idx').on(t.queryId, t.labelerId), index('task_labeler_query_idx').on(t.labelerId, t.queryId)],
 );
 
 export const label = sqliteTable(
@@ -153,8 +152,13 @@ export const label = sqliteTable(
   (t) => [
     uniqueIndex('label_client_idx').on(t.labelerId, t.clientId),
     index('label_query_idx').on(t.queryId),
-    index('label_project_labeler_idx').on(t.projectId, t.labelerId),
-    index('label_gold_idx').on(t.projectId, t.labelerId, t.gold),
+    // In label order within a project, so a new label lands at the end of the index.
+    index('label_project_idx').on(t.projectId),
+    // Gold labels only (a few percent): a labeler's gold record for the vote weights, without a page per
+    // labeler written for every ordinary label. Queries must say `gold = 1` literally to use it.
+    index('label_gold_idx')
+      .on(t.projectId, t.labelerId)
+      .where(sql`${t.gold} = 1`),
   ],
 );
 

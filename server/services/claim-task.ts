@@ -11,7 +11,7 @@ import type { SessionUser } from '../auth';
 import { crowdStatus } from './invites';
 import { actionsMatch } from '../dagger/metrics';
 import { actionSpaceOf, projectSettings } from './project-settings';
-import { placeholders, prepared } from '@/db/prepared';
+import { fixedLimit, placeholders, prepared } from '@/db/prepared';
 import { writeTransaction } from '@/db/group-commit';
 import type { Runtime } from '../runtime';
 
@@ -81,7 +81,7 @@ export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof
           ),
         )
         .orderBy(asc(query.id))
-        .limit(1)
+        .limit(fixedLimit(1))
         .prepare();
     });
     const find = (afterOf: (projectId: number) => number) => {

@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { projectMember, query, rollout, task } from '@/db/schema';
-import { prepared } from '@/db/prepared';
+import { fixedLimit, prepared } from '@/db/prepared';
 import type { SessionUser } from '../auth';
 import { notFound } from '../errors';
 import type { Runtime } from '../runtime';
@@ -37,7 +37,7 @@ export function getTaskRollout(rt: Runtime, labeler: SessionUser, raw: z.input<t
       // …and who is still a member of its project.
       .innerJoin(projectMember, and(eq(projectMember.projectId, task.projectId), eq(projectMember.userId, task.labelerId)))
       .where(and(eq(task.labelerId, sql.placeholder('labelerId')), eq(query.rolloutId, sql.placeholder('rolloutId'))))
-      .limit(1)
+      .limit(fixedLimit(1))
       .prepare(),
   ).get({ labelerId: labeler.id, rolloutId });
   const r = held ? rolloutSteps(rt, rolloutId) : null;

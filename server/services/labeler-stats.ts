@@ -10,6 +10,9 @@ import { actionsMatch } from '../dagger/metrics';
 import { actionSpaceOf, projectSettings } from './project-settings';
 import { prepared } from '@/db/prepared';
 
+/** Written out, not bound: SQLite uses the partial index label_gold_idx only for a literal `gold = 1`. */
+const goldOnly = sql`${label.gold} = 1`;
+
 interface GoldTally {
   correct: number;
   total: number;
@@ -24,11 +27,11 @@ function goldTallies(db: DbOrTx, projectId: number, labelerIds?: string[]): Map<
     ? labelerIds.flatMap((labelerId) =>
         prepared(db, 'goldTallies.labeler', (d) =>
           select(d)
-            .where(and(eq(label.projectId, sql.placeholder('projectId')), eq(label.labelerId, sql.placeholder('labelerId')), eq(label.gold, true)))
+            .where(and(eq(label.projectId, sql.placeholder('projectId')), eq(label.labelerId, sql.placeholder('labelerId')), goldOnly))
             .prepare(),
         ).all({ projectId, labelerId }),
       )
-    : select(db).where(and(eq(label.projectId, projectId), eq(label.gold, true))).all();
+    : select(db).where(and(eq(label.projectId, projectId), goldOnly)).all();
   const out = new Map<string, GoldTally>();
   for (const r of rows) {
     const t = out.get(r.labelerId) ?? { correct: 0, total: 0 };

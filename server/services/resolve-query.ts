@@ -10,7 +10,7 @@ import { aggregateLabels } from '../dagger/aggregate';
 import { actionSpaceOf, projectSettings } from './project-settings';
 import { labelerWeights } from './labeler-stats';
 import { beginTraining } from './begin-training';
-import { placeholders, prepared } from '@/db/prepared';
+import { fixedLimit, placeholders, prepared } from '@/db/prepared';
 
 export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { force?: boolean } = {}): boolean {
   const q = prepared(tx, 'resolve.query', (d) => d.select().from(query).where(eq(query.id, sql.placeholder('id'))).prepare()).get({ id: queryId });
@@ -70,7 +70,7 @@ export function maybeFinishLabeling(tx: DbOrTx, roundId: number, now: number): v
   if (!r || r.phase !== 'labeling' || r.index === 0) return;
   // Any open query left? (an existence check: counting them would walk every open one on each label)
   const open = prepared(tx, 'resolve.anyOpen', (d) =>
-    d.select({ id: query.id }).from(query).where(and(eq(query.roundId, sql.placeholder('roundId')), eq(query.status, 'open'))).limit(1).prepare(),
+    d.select({ id: query.id }).from(query).where(and(eq(query.roundId, sql.placeholder('roundId')), eq(query.status, 'open'))).limit(fixedLimit(1)).prepare(),
   ).get({ roundId });
   if (open) return;
   // An external round also waits until the simulator has posted the round's rollouts.
