@@ -244,6 +244,7 @@ export async function runLabelers(
       const interval = opts.ratePerLabeler ? 1000 / opts.ratePerLabeler : 0;
       // Labelers start spread over one interval, so paced sends do not arrive in lockstep.
       let dueAt = performance.now() + (interval * index) / labelers.length;
+      let started = false;
       let session: Http;
       if (l instanceof Http) session = l;
       else {
@@ -276,7 +277,13 @@ export async function runLabelers(
               }
               task = next!.data as { taskId: number } | null;
               if (!task) await sleep(50);
-              else await fetchRollout();
+              else {
+                await fetchRollout();
+                // A paced labeler's schedule starts when it has something to label: the wait for its first
+                // state is the claim's latency (counted above), not a label's.
+                if (!started) dueAt = Math.max(dueAt, performance.now());
+                started = true;
+              }
               continue;
             }
             // Submit this task's label and claim the next in one request; retry the same client id until
@@ -378,8 +385,14 @@ export async function startServer(root: string, env: Record<string, string>, por
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
+  // SERVER_LOG=FILE also appends the server's output there (e.g. with SERVER_NODE_ARGS=--trace-gc).
+  const logFile = process.env.SERVER_LOG;
+  const keep = (d: Buffer) => {
+    log.push(d.toString());
+    if (logFile) fs.appendFileSync(logFile, d);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const base = `http://127.0.0.1:${port}`;
   const t0 = Date.now();
   for (;;) {

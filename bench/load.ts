@@ -8,6 +8,7 @@
  *   --rate R  offered load: the labelers together aim for R labels/s on a fixed schedule (latency then counts
  *             from when each label was due); without it they label as fast as the server answers.
  *   --keep      keep the data directory (to inspect the database afterwards).
+ *   --latencies FILE  write every label's due time and latency there (JSON), to see when slow answers came.
  *   --warmup S  also print the latencies of labels due after the first S seconds (steady state: 50
  *             labelers' first claims and rollout downloads arrive together, on code not yet optimised).
  */
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     warmup: { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
+    latencies: { type: 'string' },
   },
 });
 const N = Number(values.labelers);
@@ -130,6 +132,11 @@ const result = {
 };
 console.log(JSON.stringify(result, null, 2));
 if (stats.errors.length) console.log('first errors:', stats.errors.slice(0, 5));
+if (values.latencies) {
+  // Each label's due time (ms since the run started) and latency, to see when slow answers came.
+  const start = stats.submitAt.reduce((a, b) => Math.min(a, b), Infinity);
+  fs.writeFileSync(values.latencies, JSON.stringify({ dueMs: stats.submitAt.map((t) => +(t - start).toFixed(2)), latencyMs: stats.submitMs.map((ms) => +ms.toFixed(2)) }));
+}
 if (values.keep) console.log(`[load] data kept in ${dataDir}`);
 else fs.rmSync(dataDir, { recursive: true, force: true });
 process.exit(check.missing || check.duplicated || check.wrongId || stats.errors.length ? 1 : 0);

@@ -73,6 +73,9 @@ describe('role checks', () => {
     // A valid token with someone else's signature, or a tampered token, is refused.
     expect(signedSessionToken(`better-auth.session_token=${token}.${'A'.repeat(43)}=`, rt.config.authSecret)).toBeNull();
     expect(signedSessionToken(cookie.replace('=', '=x'), rt.config.authSecret)).toBeNull();
+    // Signatures are remembered per token and secret: the same cookie checked against another secret fails.
+    expect(signedSessionToken(cookie, rt.config.authSecret)).toBe(token);
+    expect(signedSessionToken(cookie, `${rt.config.authSecret}-other`)).toBeNull();
     // A role change shows at once (no cache).
     rt.db.update((await import('@/db/schema')).user).set({ role: 'labeler' }).where(eq((await import('@/db/schema')).user.id, u.id)).run();
     expect(await sessionUser(rt, headers)).toMatchObject({ id: u.id, role: 'labeler' });

@@ -124,6 +124,17 @@ describe('the Node tRPC handler answers as tRPC does', () => {
     }
     expect(rt.db.select().from(label).all().length).toBe(before + 2);
 
+    // A procedure that returns nothing (skip) answers with the same body in both.
+    const skipped: unknown[] = [];
+    for (const s of [ours, theirs]) {
+      const t = await claimAt(s);
+      const r = await send(s, 'task.skip', post(labelerCookie, json({ taskId: t.taskId })));
+      expect(r.status).toBe(200);
+      skipped.push(r.body);
+    }
+    expect(skipped[0]).toEqual(skipped[1]);
+    expect(skipped[0]).toMatchObject({ result: { data: {} } });
+
     // A rollout's replay is a frozen object the Node handler serialises once: the same answer every time.
     const rolloutId = (rt.db.select().from(task).where(eq(task.labelerId, labeler.id)).all().map((t) => rt.db.select().from(query).where(eq(query.id, t.queryId)).get()!.rolloutId)[0])!;
     const path = `task.rollout?batch=1&input=${encodeURIComponent(batch({ rolloutId }))}`;

@@ -3,7 +3,7 @@
  * rollout instead of carrying a slice of it, so a labeler's client downloads each rollout once and reuses
  * it for every later state of the same rollout (rollouts are append-only, so it never goes stale).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { projectMember, query, rollout, task } from '@/db/schema';
 import { fixedLimit, prepared } from '@/db/prepared';
@@ -37,6 +37,9 @@ export function getTaskRollout(rt: Runtime, labeler: SessionUser, raw: z.input<t
       // …and who is still a member of its project.
       .innerJoin(projectMember, and(eq(projectMember.projectId, task.projectId), eq(projectMember.userId, task.labelerId)))
       .where(and(eq(task.labelerId, sql.placeholder('labelerId')), eq(query.rolloutId, sql.placeholder('rolloutId'))))
+      // Newest task first: the labeler asks for a rollout when a task on it has just been given, so the walk
+      // down their tasks stops at once (in id order it walked all their earlier tasks, more every label).
+      .orderBy(desc(task.queryId))
       .limit(fixedLimit(1))
       .prepare(),
   ).get({ labelerId: labeler.id, rolloutId });
