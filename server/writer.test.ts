@@ -64,6 +64,23 @@ describe('the writer thread', () => {
     await expect(callerFor(rt, b).label.submit({ taskId: 999_999, clientId: 'writer-forged-2', action: 0, timeMs: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('carries on alone if the writer thread dies, restarting the WAL as the writer did', async () => {
+    const crashing = startWriter(rt, { walRestartMs: 50 });
+    const t = await runWrite(rt, 'claimTask', a, { projectId });
+    expect(crashing.running).toBe(true);
+    // The thread dies (not stopped): its pending and later writes run here.
+    await (crashing as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(crashing.running).toBe(false);
+    const r = await runWrite(rt, 'submitLabel', a, { taskId: t!.taskId, clientId: 'writer-crashed', action: 0, timeMs: 1 });
+    expect(r.duplicate).toBe(false);
+    const deadline = Date.now() + 5000;
+    while (crashing.walRestarts === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(crashing.walRestarts).toBeGreaterThan(0);
+    await crashing.stop();
+    rt.writer = writer;
+  });
+
   it('falls back to the request thread when the writer thread is gone', async () => {
     await writer.stop();
     expect(writer.running).toBe(false);

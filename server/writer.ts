@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import { groupCommit, perTurn } from '@/db/group-commit';
 import type { SessionUser } from './auth';
+import { restartWal } from './checkpointer';
 import { fromPlainError, type PlainError } from './errors';
 import type { Runtime } from './runtime';
 import { claimSegment } from './services/claim-segment';
@@ -48,10 +49,14 @@ export class WriterThread {
   private readonly inFlight = new Map<number, Waiting[]>();
   private alive = true;
   private stopping = false;
+  private restarter: NodeJS.Timeout | null = null;
+  private restarts = 0;
 
   constructor(
     private readonly worker: Worker,
     private readonly fallback: Runtime,
+    /** How often the fallback restarts the WAL once it writes alone (the writer thread did it between groups). */
+    private readonly walRestartMs = 10_000,
   ) {
     worker.on('message', (reply: WriteReply) => this.settle(reply));
     worker.on('error', (e) => this.shutDown(e));
@@ -61,7 +66,16 @@ export class WriterThread {
   private shutDown(why: unknown): void {
     if (!this.alive) return;
     this.alive = false;
-    if (!this.stopping) console.error('[writer] thread stopped; writes now run on the request thread:', why);
+    if (!this.stopping) {
+      console.error('[writer] thread stopped; writes now run on the request thread:', why);
+      // This connection does not checkpoint by itself (the checkpointer thread does, passively), and a
+      // passive checkpoint never lets the WAL start over under steady writes: restart it now and then, as
+      // the writer thread did. A timer runs between event-loop turns, so never inside a group's transaction.
+      this.restarter = setInterval(() => {
+        if (restartWal(this.fallback.db.$client)) this.restarts++;
+      }, this.walRestartMs);
+      this.restarter.unref();
+    }
     // What was in flight may or may not have committed: the callers get an error and retry (submissions
     // are idempotent by client id; a lost claim's lease simply expires).
     const err = new Error('The writer stopped; try again');
@@ -73,6 +87,11 @@ export class WriterThread {
     return this.alive;
   }
 
+  /** WAL restarts made by the request thread since the writer thread stopped. */
+  get walRestarts(): number {
+    return this.restarts;
+  }
+
   call<K extends WriteOp>(op: K, user: SessionUser, input: Input<K>): Promise<Output<K>> {
     if (!this.alive) return runLocally(this.fallback, op, user, input);
     return new Promise((resolve, reject) =>
@@ -82,6 +101,7 @@ export class WriterThread {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.restarter) clearInterval(this.restarter);
     await this.worker.terminate();
     this.shutDown('stopped');
   }
@@ -119,9 +139,9 @@ export function runWrite<K extends WriteOp>(rt: Runtime, op: K, user: SessionUse
 }
 
 /** Starts the writer thread for a runtime (its own connection to the same database). */
-export function startWriter(rt: Runtime): WriterThread {
+export function startWriter(rt: Runtime, opts: { walRestartMs?: number } = {}): WriterThread {
   const worker = startTsWorker(new URL('./writer-thread.ts', import.meta.url), { workerData: { config: rt.config } });
-  const writer = new WriterThread(worker, rt);
+  const writer = new WriterThread(worker, rt, opts.walRestartMs);
   rt.writer = writer;
   return writer;
 }
