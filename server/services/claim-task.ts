@@ -10,7 +10,7 @@ import { datasetItem, label, project, projectMember, query, round, task } from '
 import type { SessionUser } from '../auth';
 import { crowdStatus } from './invites';
 import { actionsMatch } from '../dagger/metrics';
-import { actionSpaceOf, projectSettings } from './project-settings';
+import { actionSpaceOf, projectSettings, type ProjectSettings } from './project-settings';
 import { fixedLimit, placeholders, prepared } from '@/db/prepared';
 import { writeTransaction } from '@/db/group-commit';
 import type { Runtime } from '../runtime';
@@ -105,16 +105,17 @@ export function claimTask(rt: Runtime, labeler: SessionUser, raw: z.input<typeof
     if (!candidate) return null;
     frontiers.set(frontierKey(rt, candidate.projectId), candidate.id);
     const settings = projectSettings(tx, candidate.projectId);
-    return prepared(tx, 'claim.insert', (d) =>
+    const inserted = prepared(tx, 'claim.insert', (d) =>
       d
         .insert(task)
         .values({ ...placeholders('queryId', 'projectId', 'labelerId', 'leasedAt', 'leaseExpiresAt'), state: 'leased' })
         .returning()
         .prepare(),
     ).get({ queryId: candidate.id, projectId: candidate.projectId, labelerId: labeler.id, leasedAt: now, leaseExpiresAt: now + settings.leaseSeconds * 1000 });
+    return inserted ? { task: inserted, settings } : null;
   });
   if (!claimed) return null;
-  return taskView(rt, claimed.id, labeler);
+  return taskView(rt, claimed.task.id, labeler, claimed.settings);
 }
 
 /**
@@ -126,7 +127,7 @@ const frontiers = new Map<string, number>();
 const frontierKey = (rt: Runtime, projectId: number) => `${rt.config.dataDir}:${projectId}`;
 
 /** The labeler-facing view of one of their tasks (never says whether it is a gold state). */
-export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): TaskView | null {
+export function taskView(rt: Runtime, taskId: number, labeler: SessionUser, knownSettings?: ProjectSettings): TaskView | null {
   const row = prepared(rt.db, 'taskView', (d) =>
     d
       .select({ task, query, projectName: project.name, envId: project.envId, roundIndex: round.index })
@@ -138,7 +139,7 @@ export function taskView(rt: Runtime, taskId: number, labeler: SessionUser): Tas
       .prepare(),
   ).get({ taskId, labelerId: labeler.id });
   if (!row) return null;
-  const settings = projectSettings(rt.db, row.task.projectId);
+  const settings = knownSettings ?? projectSettings(rt.db, row.task.projectId);
   return {
     taskId: row.task.id,
     queryId: row.query.id,

@@ -7,7 +7,8 @@ import type { DbOrTx } from '@/db/client';
 import { datasetItem, label, query, user } from '@/db/schema';
 import { labelerAccuracy, labelerWeight } from '../dagger/aggregate';
 import { actionsMatch } from '../dagger/metrics';
-import { actionSpaceOf, projectSettings } from './project-settings';
+import type { ActionSpace } from '@/envs/types';
+import { actionSpaceFrom, projectSettings } from './project-settings';
 import { prepared } from '@/db/prepared';
 
 /** Written out, not bound: SQLite uses the partial index label_gold_idx only for a literal `gold = 1`. */
@@ -18,8 +19,7 @@ interface GoldTally {
   total: number;
 }
 
-function goldTallies(db: DbOrTx, projectId: number, labelerIds?: string[]): Map<string, GoldTally> {
-  const space = actionSpaceOf(db, projectId);
+function goldTallies(db: DbOrTx, projectId: number, space: ActionSpace, labelerIds?: string[]): Map<string, GoldTally> {
   const select = (d: DbOrTx) =>
     d.select({ labelerId: label.labelerId, action: label.action, gold: query.goldAction }).from(label).innerJoin(query, eq(query.id, label.queryId));
   // Per labeler (the vote weights of one state's few labelers, on every label) or the whole project (the stats page).
@@ -42,10 +42,12 @@ function goldTallies(db: DbOrTx, projectId: number, labelerIds?: string[]): Map<
   return out;
 }
 
-/** Vote weight per labeler: from gold accuracy (with a prior, so a newcomer starts near 1). */
-export function labelerWeights(db: DbOrTx, projectId: number, labelerIds: string[]): Map<string, number> {
-  const settings = projectSettings(db, projectId);
-  const tallies = goldTallies(db, projectId, labelerIds);
+/**
+ * Vote weight per labeler: from gold accuracy (with a prior, so a newcomer starts near 1). Takes the
+ * project's settings when the caller has them (aggregation runs on every label).
+ */
+export function labelerWeights(db: DbOrTx, projectId: number, labelerIds: string[], settings = projectSettings(db, projectId)): Map<string, number> {
+  const tallies = goldTallies(db, projectId, actionSpaceFrom(settings), labelerIds);
   const out = new Map<string, number>();
   for (const id of labelerIds) {
     const t = tallies.get(id) ?? { correct: 0, total: 0 };
@@ -72,7 +74,7 @@ export interface LabelerStats {
 /** The researcher's table of labelers in a project. */
 export function labelerStats(db: DbOrTx, projectId: number): LabelerStats[] {
   const settings = projectSettings(db, projectId);
-  const space = actionSpaceOf(db, projectId);
+  const space = actionSpaceFrom(settings);
   const labels = db
     .select({ labelerId: label.labelerId, action: label.action, timeMs: label.timeMs, createdAt: label.createdAt, consensus: datasetItem.action, email: user.email })
     .from(label)
@@ -80,7 +82,7 @@ export function labelerStats(db: DbOrTx, projectId: number): LabelerStats[] {
     .leftJoin(datasetItem, eq(datasetItem.queryId, label.queryId))
     .where(eq(label.projectId, projectId))
     .all();
-  const tallies = goldTallies(db, projectId);
+  const tallies = goldTallies(db, projectId, space);
   const by = new Map<string, typeof labels>();
   for (const l of labels) by.set(l.labelerId, [...(by.get(l.labelerId) ?? []), l]);
   return [...by.entries()].map(([labelerId, ls]) => {

@@ -74,8 +74,21 @@ export function observationSpaceOf(db: DbOrTx, projectId: number): BoxSpace {
 }
 
 export function actionSpaceOf(db: DbOrTx, projectId: number): ActionSpace {
-  const s = projectSettings(db, projectId);
+  return actionSpaceFrom(projectSettings(db, projectId));
+}
+
+/** Per settings object (they are cached and frozen): an external project's action space, built once. */
+const declaredSpaces = new WeakMap<ProjectSettings, ActionSpace>();
+
+/** The action space of a project whose settings the caller has already read. */
+export function actionSpaceFrom(s: ProjectSettings): ActionSpace {
   if (s.envId) return getEnv(s.envId).actionSpace;
+  let space = declaredSpaces.get(s);
+  if (!space) declaredSpaces.set(s, (space = declaredActionSpace(s)));
+  return space;
+}
+
+function declaredActionSpace(s: ProjectSettings): ActionSpace {
   const a = s.spaces?.action;
   if (!a) throw notFound('Action space');
   if (a.kind === 'discrete') {

@@ -7,19 +7,20 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { datasetItem, label, query, round, rollout } from '@/db/schema';
 import { aggregateLabels } from '../dagger/aggregate';
-import { actionSpaceOf, projectSettings } from './project-settings';
+import { actionSpaceFrom, projectSettings, type ProjectSettings } from './project-settings';
 import { labelerWeights } from './labeler-stats';
 import { beginTraining } from './begin-training';
 import { fixedLimit, placeholders, prepared } from '@/db/prepared';
 
-export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { force?: boolean } = {}): boolean {
+export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { force?: boolean; settings?: ProjectSettings } = {}): boolean {
   const q = prepared(tx, 'resolve.query', (d) => d.select().from(query).where(eq(query.id, sql.placeholder('id'))).prepare()).get({ id: queryId });
   if (!q || q.status !== 'open') return false;
-  const settings = projectSettings(tx, q.projectId);
-  const space = actionSpaceOf(tx, q.projectId);
+  // The caller may have read the project's settings already (submitting a label does).
+  const settings = opts.settings ?? projectSettings(tx, q.projectId);
+  const space = actionSpaceFrom(settings);
   const labels = prepared(tx, 'resolve.labels', (d) => d.select().from(label).where(eq(label.queryId, sql.placeholder('id'))).prepare()).all({ id: queryId });
   if (labels.length === 0) return false;
-  const weights = labelerWeights(tx, q.projectId, [...new Set(labels.map((l) => l.labelerId))]);
+  const weights = labelerWeights(tx, q.projectId, [...new Set(labels.map((l) => l.labelerId))], settings);
   const result = aggregateLabels(
     space,
     labels.map((l) => ({ action: l.action, unsure: l.unsure, weight: weights.get(l.labelerId) ?? 1 })),
@@ -60,12 +61,12 @@ export function resolveQuery(tx: DbOrTx, queryId: number, now: number, opts: { f
     createdAt: now,
   });
   prepared(tx, 'resolve.markResolved', (d) => d.update(query).set({ status: 'resolved' }).where(eq(query.id, sql.placeholder('id'))).prepare()).run({ id: q.id });
-  maybeFinishLabeling(tx, q.roundId, now);
+  maybeFinishLabeling(tx, q.roundId, now, settings);
   return true;
 }
 
 /** When no open query is left in a round that is labeling, the round moves on to training. */
-export function maybeFinishLabeling(tx: DbOrTx, roundId: number, now: number): void {
+export function maybeFinishLabeling(tx: DbOrTx, roundId: number, now: number, knownSettings?: ProjectSettings): void {
   const r = prepared(tx, 'resolve.round', (d) => d.select().from(round).where(eq(round.id, sql.placeholder('id'))).prepare()).get({ id: roundId });
   if (!r || r.phase !== 'labeling' || r.index === 0) return;
   // Any open query left? (an existence check: counting them would walk every open one on each label)
@@ -74,7 +75,7 @@ export function maybeFinishLabeling(tx: DbOrTx, roundId: number, now: number): v
   ).get({ roundId });
   if (open) return;
   // An external round also waits until the simulator has posted the round's rollouts.
-  const settings = projectSettings(tx, r.projectId);
+  const settings = knownSettings ?? projectSettings(tx, r.projectId);
   if (!settings.envId) {
     const received = tx.select({ n: sql<number>`count(*)` }).from(rollout).where(eq(rollout.roundId, roundId)).get()?.n ?? 0;
     if (received < settings.rolloutEpisodes) return;

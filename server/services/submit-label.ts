@@ -13,7 +13,7 @@ import { parseAction } from './actions';
 import { placeholders, prepared } from '@/db/prepared';
 import { writeTransaction } from '@/db/group-commit';
 import { resolveQuery } from './resolve-query';
-import { actionSpaceOf } from './project-settings';
+import { actionSpaceFrom, projectSettings } from './project-settings';
 
 export const submitLabelInput = z.object({
   taskId: z.number().int().positive(),
@@ -59,8 +59,8 @@ export function submitLabel(rt: Runtime, labeler: SessionUser, raw: z.input<type
     const t = found.task;
     if (t.state === 'submitted') throw conflict('This task already has your label');
     // A late label on an expired lease is still accepted: it is real work and is never thrown away.
-    const space = actionSpaceOf(tx, t.projectId);
-    const action = parseAction(space, input.action);
+    const settings = projectSettings(tx, t.projectId);
+    const action = parseAction(actionSpaceFrom(settings), input.action);
     if (!action.ok) throw badInput(action.error, { action: [action.error] });
     const row = prepared(tx, 'submit.insert', (d) =>
       d
@@ -82,7 +82,7 @@ export function submitLabel(rt: Runtime, labeler: SessionUser, raw: z.input<type
       createdAt: now,
     })!;
     prepared(tx, 'submit.taskDone', (d) => d.update(task).set({ state: 'submitted' }).where(eq(task.id, sql.placeholder('taskId'))).prepare()).run({ taskId: t.id });
-    const resolved = resolveQuery(tx, t.queryId, now);
+    const resolved = resolveQuery(tx, t.queryId, now, { settings });
     return { labelId: row.id, duplicate: false, resolved };
   });
 }
