@@ -57,6 +57,8 @@ export interface Ack {
   clientId: string;
   labelId: number;
   labeler: string;
+  /** When the acknowledged request was sent (or due, when paced): performance.now() of this process. */
+  at: number;
 }
 
 export interface LoadStats {
@@ -310,7 +312,7 @@ export async function runLabelers(
                   stats.errors.push(`label.submit: ${sub!.status} ${sub!.message}`);
                   task = null;
                 } else {
-                  const ack = { clientId, labelId: (sub!.data as { labelId: number }).labelId, labeler: email };
+                  const ack = { clientId, labelId: (sub!.data as { labelId: number }).labelId, labeler: email, at: t0 };
                   stats.acks.push(ack);
                   opts.onAck?.(ack);
                   task = next!.ok ? (next!.data as { taskId: number } | null) : null;
