@@ -60,7 +60,7 @@ describe('the checkpointer thread', () => {
     for (let k = 0; k < 200; k++) write(50);
     const grown = fs.statSync(`${file}-wal`).size;
     expect(grown).toBeGreaterThan(35_000_000);
-    // Now with a restart every 20 transactions (the writer thread does one at most once a second): the
+    // Now with a restart every 20 transactions (the writer thread does one every WAL_RESTART_MS, 10 s): the
     // WAL is reused from its start, so the next 40 MB hardly make the file longer. (The checkpointer
     // is stopped first: a restart that meets it mid-copy gives up until next time, which is fine in the
     // server but would make this count depend on timing.)

@@ -10,6 +10,8 @@ import type Database from 'better-sqlite3';
 import { startTsWorker } from './ts-worker';
 
 export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+/** How often a connection that writes without checkpointing lets the WAL start over (see restartWal). */
+export const WAL_RESTART_MS = 10_000;
 
 export function startCheckpointer(file: string, serving: Database.Database, intervalMs = 250): Worker {
   const worker = startTsWorker(new URL('./checkpoint-thread.ts', import.meta.url), { workerData: { file, intervalMs } });

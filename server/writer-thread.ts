@@ -1,7 +1,7 @@
 /** Entry of the writer thread (see ./writer.ts): its own runtime and connection; group commits of what the request thread sends. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { commitGroup, perTurn } from '@/db/group-commit';
-import { restartWal } from './checkpointer';
+import { restartWal, WAL_RESTART_MS } from './checkpointer';
 import { toPlainError } from './errors';
 import { createRuntime, type Runtime } from './runtime';
 import { WRITE_OPS, type WritePiece, type WriteReply } from './writer';
@@ -31,9 +31,9 @@ function commitMessages(messages: { id: number; pieces: WritePiece[] }[]): void 
     at += m.pieces.length;
     parentPort!.postMessage(reply);
   }
-  // Between groups, every 10 s: let the WAL start over (see restartWal). Not more often: a restart waits
-  // for readers to leave the WAL, and the group after it waits for the restart.
-  if (Date.now() - lastRestart >= 10000) {
+  // Between groups, every WAL_RESTART_MS: let the WAL start over (see restartWal). Not more often: a restart
+  // waits for readers to leave the WAL, and the group after it waits for the restart.
+  if (Date.now() - lastRestart >= WAL_RESTART_MS) {
     lastRestart = Date.now();
     restartWal(rt.db.$client);
   }

@@ -13,7 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import { groupCommit, perTurn } from '@/db/group-commit';
 import type { SessionUser } from './auth';
-import { restartWal } from './checkpointer';
+import { restartWal, WAL_RESTART_MS } from './checkpointer';
 import { fromPlainError, type PlainError } from './errors';
 import type { Runtime } from './runtime';
 import { claimSegment } from './services/claim-segment';
@@ -56,7 +56,7 @@ export class WriterThread {
     private readonly worker: Worker,
     private readonly fallback: Runtime,
     /** How often the fallback restarts the WAL once it writes alone (the writer thread did it between groups). */
-    private readonly walRestartMs = 10_000,
+    private readonly walRestartMs = WAL_RESTART_MS,
   ) {
     worker.on('message', (reply: WriteReply) => this.settle(reply));
     worker.on('error', (e) => this.shutDown(e));

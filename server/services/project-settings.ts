@@ -42,7 +42,10 @@ export const projectSettingsSchema = daggerConfigSchema.extend({
 
 export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
 
-/** Parsed settings by their stored text: a row that changes gets a new key, so an entry is never stale. */
+/**
+ * Parsed settings by their stored text: a row that changes gets a new key, so an entry is never stale. The
+ * entries are shared and frozen: a caller that tried to change one would throw, not corrupt the cache.
+ */
 const parsed = new Map<string, ProjectSettings>();
 
 export function projectSettings(db: DbOrTx, projectId: number): ProjectSettings {
@@ -63,8 +66,6 @@ export function projectSettings(db: DbOrTx, projectId: number): ProjectSettings 
   }
   return settings;
 }
-
-/** Shared cached settings are frozen: a caller that tried to change them would throw, not corrupt the cache. */
 
 export function observationSpaceOf(db: DbOrTx, projectId: number): BoxSpace {
   const s = projectSettings(db, projectId);
