@@ -376,8 +376,23 @@ export interface ServerHandle {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `npm start`'s script (already built) on loopback and waits until it answers. */
+/** Resolves when nothing listens on the port, else fails with a clear message (instead of load-testing whatever answers there). */
+function portFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} is already in use (another server or load test?); pass --port` : String(e))),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+/**
+ * Starts `npm start`'s script (already built) on loopback and waits until it answers. The server never
+ * outlives this process: it is killed when this process exits, however it exits.
+ */
 export async function startServer(root: string, env: Record<string, string>, port: number): Promise<ServerHandle> {
+  await portFree(port);
   const log: string[] = [];
   // One process (`node --import tsx`), so a SIGKILL really stops the server.
   // SERVER_NODE_ARGS adds Node flags to the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
@@ -387,6 +402,11 @@ export async function startServer(root: string, env: Record<string, string>, por
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const orphaned = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', orphaned);
+  child.once('exit', () => process.off('exit', orphaned));
   // SERVER_LOG=FILE also appends the server's output there (e.g. with SERVER_NODE_ARGS=--trace-gc).
   const logFile = process.env.SERVER_LOG;
   const keep = (d: Buffer) => {

@@ -42,6 +42,10 @@ const admin = { email: 'admin@load.local', password: 'load-admin-password' };
 // limit is raised here, as the sign-in limit is, so that the run measures the server, not the policy.
 const env = { DATA_DIR: dataDir, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, SIGNIN_RATE_LIMIT: '100000', LABEL_RATE_LIMIT: '1000', JOB_LEASE_MS: '5000' };
 
+// Stopped from outside (Ctrl-C, `timeout`): exit, which takes the server down with this process.
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
 let server: ServerHandle = await startServer(root, env, port);
 console.log(`[load] server up on ${server.base}, data in ${dataDir}`);
 const api = new Http(server.base);

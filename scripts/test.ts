@@ -2,6 +2,9 @@
  * `npm test`: type-check, unit + integration tests (vitest), then end-to-end tests (Playwright on Debian's
  * Chromium against `npm start` on a fresh data directory). Ends with one line: `N passed, N failed`.
  *   --unit-only   skip the browser tests      --e2e-only   skip type-check and vitest
+ * Everything the tests write to the temporary directory (data directories, exports, browser profiles, Python's
+ * tempfile) goes below one scratch directory (TMPDIR for every child), removed when all passed and kept, with
+ * its path printed, when something failed.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +14,8 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dagger-studio-test-'));
+const env = { ...process.env, TMPDIR: scratch, NEXT_TELEMETRY_DISABLED: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
 const artifacts = path.join(root, 'e2e-artifacts');
 fs.mkdirSync(artifacts, { recursive: true });
 
@@ -107,5 +111,7 @@ if (!args.has('--unit-only')) {
   }
 }
 
+if (failed > 0) console.log(`\n[test] temporary files of this run kept in ${scratch}`);
+else fs.rmSync(scratch, { recursive: true, force: true });
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);
