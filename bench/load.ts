@@ -151,9 +151,11 @@ const result = {
 console.log(JSON.stringify(result, null, 2));
 if (stats.errors.length) console.log('first errors:', stats.errors.slice(0, 5));
 if (values.latencies) {
-  // Each label's due time (ms since the run started) and latency, to see when slow answers came.
+  // Each label's due time (ms since the run started) and latency, to see when slow answers came; `startedAt`
+  // (epoch ms) lines them up with timestamps in the server's log.
   const start = stats.submitAt.reduce((a, b) => Math.min(a, b), Infinity);
-  fs.writeFileSync(values.latencies, JSON.stringify({ dueMs: stats.submitAt.map((t) => +(t - start).toFixed(2)), latencyMs: stats.submitMs.map((ms) => +ms.toFixed(2)) }));
+  const startedAt = Math.round(Date.now() - (performance.now() - start));
+  fs.writeFileSync(values.latencies, JSON.stringify({ startedAt, dueMs: stats.submitAt.map((t) => +(t - start).toFixed(2)), latencyMs: stats.submitMs.map((ms) => +ms.toFixed(2)) }));
 }
 if (values.keep) console.log(`[load] data kept in ${dataDir}`);
 else fs.rmSync(dataDir, { recursive: true, force: true });
