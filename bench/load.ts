@@ -1,8 +1,8 @@
 /**
  * `npm run bench:load`: 50 simulated labelers claim and submit tasks over HTTP against `npm start` on
  * loopback (a fresh data directory) for a 5 s warm-up and then the 60 s that are measured; afterwards every
- * label acknowledged in either is checked to be in the database exactly once. Each labeler sends one request per label, batching the submission with the claim of its
- * next task the way the browser's tRPC batch link does. Prints throughput, p50/p99 latencies, errors, and
+ * label acknowledged in either is checked to be in the database exactly once. Each labeler sends one request
+ * per label, batching the submission with the claim of its next task the way the browser's tRPC batch link does. Prints throughput, p50/p99 latencies, errors, and
  * CPU time per label of the server and of this load generator (they share the machine).
  *   --labelers N  --seconds S (measured)  --kill-at S (SIGKILL the server S seconds after the start, restart it, keep going)
  *   --rate R  offered load: the labelers together aim for R labels/s on a fixed schedule (latency then counts
@@ -116,13 +116,13 @@ const serverCpu1 = killed ? null : processCpuMs(server.child.pid!);
 const clientCpu = process.cpuUsage(clientCpu0);
 await server.stop('SIGTERM');
 const check = verifyLabels(path.join(dataDir, 'dagger-studio.sqlite'), stats.acks);
-const latencies = (inWindow: (at: number) => boolean) => {
-  const sorted = stats.submitMs.filter((_, i) => inWindow(stats.submitAt[i]!)).sort((a, b) => a - b);
+const summary = (ms: number[]) => {
+  const sorted = [...ms].sort((a, b) => a - b);
   return { p50: +percentile(sorted, 50).toFixed(2), p99: +percentile(sorted, 99).toFixed(2), requests: sorted.length };
 };
+const latencies = (inWindow: (at: number) => boolean) => summary(stats.submitMs.filter((_, i) => inWindow(stats.submitAt[i]!)));
 const measured = (at: number) => at >= steadyFrom;
 const labels = stats.acks.filter((a) => measured(a.at)).length;
-const nxt = [...stats.nextMs].sort((a, b) => a - b);
 const result = {
   labelers: N,
   seconds: Math.round(elapsed * 10) / 10,
@@ -134,7 +134,7 @@ const result = {
   submit_ms: latencies(measured),
   ...(warmup > 0 ? { warmup: { seconds: warmup, labels_acknowledged: stats.acks.length - labels, submit_ms: latencies((at) => !measured(at)) } } : {}),
   // Claims on their own: each labeler's first task, and retries after the queue was empty.
-  claim_only_ms: { p50: +percentile(nxt, 50).toFixed(2), p99: +percentile(nxt, 99).toFixed(2), requests: nxt.length },
+  claim_only_ms: summary(stats.nextMs),
   // Each labeler fetches the replay of a rollout once (the browser caches it), when its first state comes.
   rollout_fetch_ms: { p50: +percentile([...stats.rolloutMs].sort((a, b) => a - b), 50).toFixed(2), requests: stats.rolloutMs.length },
   errors: stats.errors.length,

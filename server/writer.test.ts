@@ -3,7 +3,7 @@
  * as the same kinds, and a request thread that carries on by itself if the writer thread dies.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { label, task } from '@/db/schema';
 import type { SessionUser } from './auth';
 import { DomainError } from './errors';
@@ -70,12 +70,11 @@ describe('the writer thread', () => {
     expect(crashing.running).toBe(true);
     // The thread dies (not stopped): its pending and later writes run here.
     await (crashing as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitUntil(() => !crashing.running, { timeout: 5000 });
     expect(crashing.running).toBe(false);
     const r = await runWrite(rt, 'submitLabel', a, { taskId: t!.taskId, clientId: 'writer-crashed', action: 0, timeMs: 1 });
     expect(r.duplicate).toBe(false);
-    const deadline = Date.now() + 5000;
-    while (crashing.walRestarts === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await vi.waitUntil(() => crashing.walRestarts > 0, { timeout: 5000, interval: 25 });
     expect(crashing.walRestarts).toBeGreaterThan(0);
     await crashing.stop();
     rt.writer = writer;

@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
 /**
  * The DAgger loop's artifacts. Append-only: a round's data is never rewritten after the round moves on;
  * dataset items are excluded or re-queued by recording an event, never by deleting; policy files are
  * content-addressed and a deployment is a new row.
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { user } from './auth';
 import { project } from './project';
